@@ -1,0 +1,189 @@
+package dev.stiggsidecar.sidecar;
+
+import dev.stiggsidecar.sidecar.cache.CaffeineEntitlementCache;
+import dev.stiggsidecar.sidecar.cache.CachingEntitlementStore;
+import dev.stiggsidecar.sidecar.cache.EntitlementStore;
+import dev.stiggsidecar.sidecar.cache.OfflineEntitlementStore;
+import dev.stiggsidecar.sidecar.config.SidecarConfig;
+import dev.stiggsidecar.sidecar.decision.DecisionEngine;
+import dev.stiggsidecar.sidecar.decision.Fallbacks;
+import dev.stiggsidecar.sidecar.entitlement.FeatureCatalog;
+import dev.stiggsidecar.sidecar.grpc.GrpcMetricsInterceptor;
+import dev.stiggsidecar.sidecar.grpc.SidecarGrpcServer;
+import dev.stiggsidecar.sidecar.grpc.SidecarGrpcService;
+import dev.stiggsidecar.sidecar.health.OpsHttpServer;
+import dev.stiggsidecar.sidecar.health.Readiness;
+import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
+import dev.stiggsidecar.sidecar.realtime.Backoff;
+import dev.stiggsidecar.sidecar.realtime.RealtimeFeed;
+import dev.stiggsidecar.sidecar.realtime.RealtimeUpdates;
+import dev.stiggsidecar.sidecar.upstream.EntitlementJson;
+import dev.stiggsidecar.sidecar.upstream.SdkIdentity;
+import dev.stiggsidecar.sidecar.upstream.StiggApiClient;
+import dev.stiggsidecar.sidecar.upstream.UpstreamException;
+import dev.stiggsidecar.sidecar.usage.OfflineUsageReporter;
+import dev.stiggsidecar.sidecar.usage.StiggUsageReporter;
+import dev.stiggsidecar.sidecar.usage.UsageReporter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where the sidecar is assembled from its configuration, started and stopped.
+ * Starting never waits for Stigg: the key check and the real-time connection proceed in the
+ * background while checks are already answered (from fallbacks until entitlements arrive).
+ */
+public final class SidecarRuntime implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SidecarRuntime.class);
+  private static final Duration KEY_CHECK_RETRY = Duration.ofSeconds(30);
+
+  private final SidecarConfig config;
+  private final SidecarMetrics metrics;
+  private final ScheduledExecutorService scheduler;
+  private final Optional<StiggApiClient> upstream;
+  private final Optional<RealtimeFeed> feed;
+  private final Readiness readiness;
+  private final SidecarGrpcServer grpc;
+  private final OpsHttpServer ops;
+
+  private SidecarRuntime(SidecarConfig config) throws IOException {
+    this.config = config;
+    this.metrics = new SidecarMetrics();
+    this.scheduler = Executors.newScheduledThreadPool(1, runnable -> {
+      Thread thread = new Thread(runnable, "sidecar-scheduler");
+      thread.setDaemon(true);
+      return thread;
+    });
+    Clock clock = Clock.systemUTC();
+    EntitlementStore store;
+    UsageReporter usage;
+    CaffeineEntitlementCache cache = new CaffeineEntitlementCache(config.cacheMaxSizeBytes());
+    if (config.offline()) {
+      store = new OfflineEntitlementStore();
+      usage = new OfflineUsageReporter();
+      upstream = Optional.empty();
+      feed = Optional.empty();
+    } else {
+      HttpClient http = HttpClient.newBuilder()
+          .connectTimeout(config.upstreamTimeout().compareTo(Duration.ofSeconds(5)) < 0
+              ? config.upstreamTimeout() : Duration.ofSeconds(5))
+          .version("http".equals(config.graphqlUrl().getScheme()) ? HttpClient.Version.HTTP_1_1
+              : HttpClient.Version.HTTP_2)
+          .build();
+      EntitlementJson json = new EntitlementJson(new FeatureCatalog());
+      StiggApiClient client = new StiggApiClient(http, config.apiKey(), config.graphqlUrl(), config.edgeUrl(),
+          config.edgeEnabled(), config.upstreamTimeout(), SdkIdentity.ofThisProcess(), json, metrics);
+      store = new CachingEntitlementStore(cache, client, metrics, clock, System::nanoTime, config.maxStaleness());
+      usage = new StiggUsageReporter(client, store);
+      upstream = Optional.of(client);
+      feed = config.websocketEnabled()
+          ? Optional.of(new RealtimeFeed(http, config.websocketUrl(), client.connectionInitHeaders(),
+              config.upstreamTimeout(), scheduler,
+              new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), () -> ThreadLocalRandom.current().nextDouble()),
+              metrics, new RealtimeUpdates(store, json)))
+          : Optional.empty();
+    }
+    readiness = new Readiness(config.offline(), feed, cache::size, cache::weightedSize);
+    metrics.gauge("sidecar.cache.entries", "Cached customer and resource entries", cache::size);
+    metrics.gauge("sidecar.cache.size.bytes", "Estimated heap held by cached entries", cache::weightedSize);
+    metrics.gauge("sidecar.realtime.connected", "1 while real-time updates flow",
+        () -> feed.map(f -> f.state() == RealtimeFeed.State.CONNECTED ? 1 : 0).orElse(0));
+    SidecarGrpcService service = new SidecarGrpcService(store, new DecisionEngine(new Fallbacks(config.fallbacks())),
+        usage, metrics, clock, config.offline());
+    grpc = new SidecarGrpcServer(new InetSocketAddress(config.grpcBindAddress(), config.grpcPort()), service,
+        new GrpcMetricsInterceptor(metrics.registry()), config.shutdownGrace());
+    ops = new OpsHttpServer(new InetSocketAddress(config.httpBindAddress(), config.httpPort()), readiness, metrics);
+  }
+
+  /**
+   * Starts serving.
+   *
+   * @throws IOException when a port cannot be bound (the message names it)
+   */
+  public static SidecarRuntime start(SidecarConfig config) throws IOException {
+    SidecarRuntime runtime = new SidecarRuntime(config);
+    try {
+      runtime.ops.start();
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw new IOException("cannot serve HTTP on " + config.httpBindAddress() + ":" + config.httpPort()
+          + " (HTTP_PORT): " + e.getMessage(), e);
+    }
+    try {
+      runtime.grpc.start();
+    } catch (IOException e) {
+      runtime.close();
+      String hint = config.grpcPort() < 1024 ? "; ports below 1024 need privileges outside containers: set PORT" : "";
+      throw new IOException("cannot serve gRPC on " + config.grpcBindAddress() + ":" + config.grpcPort()
+          + " (PORT): " + e.getMessage() + hint, e);
+    }
+    runtime.readiness.serving(true);
+    runtime.upstream.ifPresent(client -> runtime.checkKey(client));
+    runtime.feed.ifPresent(RealtimeFeed::start);
+    return runtime;
+  }
+
+  public int grpcPort() {
+    return grpc.port();
+  }
+
+  public int httpPort() {
+    return ops.port();
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  public SidecarMetrics metrics() {
+    return metrics;
+  }
+
+  /** Checks the API key as Stigg's SDK does at start; retries while Stigg is unreachable. */
+  private void checkKey(StiggApiClient client) {
+    client.validateKey().whenComplete((ok, error) -> {
+      if (error == null) {
+        readiness.keyState(Readiness.KeyState.VALID);
+        log.info("connected to Stigg at {}; API key accepted", config.graphqlUrl().resolve("/"));
+        return;
+      }
+      metrics.initializationError();
+      UpstreamException failure = UpstreamException.of(error);
+      if (failure.kind() == UpstreamException.Kind.INVALID_API_KEY) {
+        readiness.keyState(Readiness.KeyState.INVALID);
+        log.error("Stigg rejected the API key; checks are answered from fallbacks. Fix SERVER_API_KEY "
+            + "(the key of the right Stigg environment) and restart");
+      } else {
+        readiness.keyState(Readiness.KeyState.UNVERIFIED);
+        log.warn("cannot reach Stigg to check the API key ({}); serving from cache and fallbacks, "
+            + "retrying in {} s", failure.getMessage(), KEY_CHECK_RETRY.toSeconds());
+        scheduler.schedule(() -> checkKey(client), KEY_CHECK_RETRY.toSeconds(), TimeUnit.SECONDS);
+      }
+    });
+  }
+
+  /** Drains: reports not ready, lets calls in flight finish, then stops everything. */
+  @Override
+  public void close() {
+    readiness.serving(false);
+    try {
+      grpc.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    feed.ifPresent(RealtimeFeed::close);
+    ops.close();
+    scheduler.shutdownNow();
+    metrics.close();
+  }
+}

@@ -1,0 +1,196 @@
+package dev.stiggsidecar.sidecar.cache;
+
+import dev.stiggsidecar.sidecar.entitlement.CreditBalance;
+import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.sidecar.entitlement.EntityKey;
+import dev.stiggsidecar.sidecar.entitlement.FeatureType;
+import dev.stiggsidecar.sidecar.entitlement.Usage;
+import dev.stiggsidecar.sidecar.logging.ThrottledLog;
+import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
+import dev.stiggsidecar.sidecar.upstream.StiggApiClient;
+import dev.stiggsidecar.sidecar.upstream.UpstreamException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The online store: a cache in front of Stigg's API.
+ *
+ * <p>Design notes.
+ * <ul>
+ *   <li><b>Freshness.</b> While real-time updates flow, cached entries are kept current by pushes
+ *       and never expire (Stigg's model). Without them (websocket off or down), an entry older than
+ *       the staleness bound is refreshed in the background on its next check while the check is
+ *       answered from it; a check never waits for a refresh of something it already has. An
+ *       entitlement past its {@code validUntil} is never answered from the cache.
+ *   <li><b>Coalescing.</b> Concurrent loads of one key share one upstream call.
+ *   <li><b>Degrading.</b> A failed fetch answers with the last cached entry if there is one, else
+ *       with nothing (the caller falls back). After a failure, the key is not fetched again for a
+ *       short backoff, so an outage of Stigg costs one failing call per key per second instead of one
+ *       per check.
+ *   <li><b>Races.</b> A push that replaces an entry, or a cache clear, supersedes fetches in flight:
+ *       their (older) results still answer their callers but are not stored.
+ * </ul>
+ */
+public final class CachingEntitlementStore implements EntitlementStore {
+
+  static final Duration FAILURE_BACKOFF = Duration.ofSeconds(1);
+
+  private final EntitlementCache cache;
+  private final StiggApiClient upstream;
+  private final SidecarMetrics metrics;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+  private final long maxStalenessNanos;
+  private final Map<EntityKey, Load> loads = new ConcurrentHashMap<>();
+  private final Map<EntityKey, Load> reloads = new ConcurrentHashMap<>();
+  private final Map<EntityKey, Long> failedAtNanos = new ConcurrentHashMap<>();
+  private final ThrottledLog failures;
+  private volatile boolean realtimeConnected;
+
+  public CachingEntitlementStore(EntitlementCache cache, StiggApiClient upstream, SidecarMetrics metrics, Clock clock,
+      LongSupplier nanoTime, Duration maxStaleness) {
+    this.cache = cache;
+    this.upstream = upstream;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+    this.maxStalenessNanos = maxStaleness.toNanos();
+    this.failures = new ThrottledLog(LoggerFactory.getLogger(CachingEntitlementStore.class), Duration.ofSeconds(30),
+        nanoTime);
+  }
+
+  @Override
+  public Optional<CustomerEntitlements> cached(EntityKey key) {
+    Optional<CustomerEntitlements> entry = cache.get(key);
+    if (entry.isEmpty() || entry.get().anyExpired(clock.millis())) {
+      metrics.cacheMiss();
+      return Optional.empty();
+    }
+    if (!realtimeConnected && nanoTime.getAsLong() - entry.get().fetchedAtNanos() > maxStalenessNanos
+        && !inBackoff(key)) {
+      start(key, false, loads);
+    }
+    metrics.cacheHit();
+    return entry;
+  }
+
+  @Override
+  public CompletableFuture<Lookup> load(EntityKey key) {
+    if (key.isResourceScoped() && cache.get(key.global()).isEmpty() && !inBackoff(key.global())) {
+      start(key.global(), false, loads);
+    }
+    if (inBackoff(key)) {
+      return CompletableFuture.completedFuture(lastKnown(key, "upstream_error"));
+    }
+    return start(key, false, loads).future.handle((entry, error) ->
+        error == null ? Lookup.of(entry) : lastKnown(key, cause(error)));
+  }
+
+  @Override
+  public CompletableFuture<Lookup> reload(EntityKey key) {
+    return start(key, true, reloads).future.handle((entry, error) ->
+        error == null ? Lookup.of(entry) : Lookup.unavailable(cause(error)));
+  }
+
+  @Override
+  public void replace(EntityKey key, CustomerEntitlements entry) {
+    supersede(loads.remove(key));
+    supersede(reloads.remove(key));
+    failedAtNanos.remove(key);
+    cache.put(key, entry);
+  }
+
+  @Override
+  public void updateUsage(EntityKey key, String featureId, double currentUsage, long periodStart, long periodEnd) {
+    cache.updateIfPresent(key, entry -> entry.withEntitlement(featureId, entitlement -> {
+      if (entitlement.feature().type() != FeatureType.NUMBER) {
+        return entitlement;
+      }
+      Usage usage = entitlement.usage()
+          .map(existing -> existing.withCurrent(currentUsage, periodStart, periodEnd))
+          .orElseGet(() -> new Usage(currentUsage, Optional.empty(), Optional.empty(), Usage.NO_DATE, periodStart,
+              periodEnd));
+      return entitlement.withUsage(usage);
+    }).orElse(entry));
+  }
+
+  @Override
+  public void applyCreditBalance(EntityKey key, CreditBalance balance) {
+    cache.updateIfPresent(key, entry -> entry.withCreditBalance(balance));
+  }
+
+  @Override
+  public void clear() {
+    loads.values().forEach(CachingEntitlementStore::supersede);
+    reloads.values().forEach(CachingEntitlementStore::supersede);
+    cache.invalidateAll();
+  }
+
+  @Override
+  public void realtimeConnected(boolean connected) {
+    if (connected) {
+      clear();
+    }
+    realtimeConnected = connected;
+  }
+
+  /** Starts a fetch of {@code key}, or joins the one in flight. */
+  private Load start(EntityKey key, boolean viaGraphql, Map<EntityKey, Load> inFlight) {
+    Load load = new Load();
+    Load existing = inFlight.putIfAbsent(key, load);
+    if (existing != null) {
+      return existing;
+    }
+    upstream.fetchEntitlements(key, viaGraphql).whenComplete((entry, error) -> {
+      inFlight.remove(key, load);
+      if (error == null) {
+        failedAtNanos.remove(key);
+        if (!load.superseded) {
+          if (viaGraphql) {
+            supersede(loads.remove(key));
+          }
+          cache.put(key, entry);
+        }
+        load.future.complete(entry);
+      } else {
+        failedAtNanos.put(key, nanoTime.getAsLong());
+        failures.warn("cannot fetch entitlements of " + key + " from Stigg: " + UpstreamException.of(error).getMessage()
+            + "; answering from cache or fallbacks");
+        load.future.completeExceptionally(error);
+      }
+    });
+    return load;
+  }
+
+  private boolean inBackoff(EntityKey key) {
+    Long failedAt = failedAtNanos.get(key);
+    return failedAt != null && nanoTime.getAsLong() - failedAt < FAILURE_BACKOFF.toNanos();
+  }
+
+  private Lookup lastKnown(EntityKey key, String cause) {
+    return cache.get(key).map(Lookup::of).orElseGet(() -> Lookup.unavailable(cause));
+  }
+
+  private static String cause(Throwable error) {
+    return UpstreamException.of(error).kind() == UpstreamException.Kind.INVALID_API_KEY
+        ? "invalid_api_key" : "upstream_error";
+  }
+
+  private static void supersede(Load load) {
+    if (load != null) {
+      load.superseded = true;
+    }
+  }
+
+  /** One fetch in flight. */
+  private static final class Load {
+    final CompletableFuture<CustomerEntitlements> future = new CompletableFuture<>();
+    volatile boolean superseded;
+  }
+}

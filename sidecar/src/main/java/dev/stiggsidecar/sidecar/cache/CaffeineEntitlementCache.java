@@ -1,0 +1,60 @@
+package dev.stiggsidecar.sidecar.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.sidecar.entitlement.EntityKey;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The in-memory cache: Caffeine, bounded by an estimate of the heap each entry holds, so that
+ * {@code CACHE_MAX_SIZE_BYTES} means bytes and not a count. Eviction is Caffeine's W-TinyLFU, which
+ * keeps the customers that are checked often. Entries never expire by time here: freshness is the
+ * store's decision, which knows whether real-time updates are flowing.
+ */
+public final class CaffeineEntitlementCache implements EntitlementCache {
+
+  /** Bytes per entry beyond its entitlements: Caffeine's node, the key and its strings. */
+  private static final int ENTRY_OVERHEAD_BYTES = 120;
+
+  private final Cache<EntityKey, CustomerEntitlements> cache;
+
+  public CaffeineEntitlementCache(long maxSizeBytes) {
+    this.cache = Caffeine.newBuilder()
+        .maximumWeight(maxSizeBytes)
+        .weigher((EntityKey key, CustomerEntitlements entry) -> ENTRY_OVERHEAD_BYTES + entry.estimatedBytes()
+            + 2 * (key.customerId().length() + key.resourceId().map(String::length).orElse(0)))
+        .build();
+  }
+
+  @Override
+  public Optional<CustomerEntitlements> get(EntityKey key) {
+    return Optional.ofNullable(cache.getIfPresent(key));
+  }
+
+  @Override
+  public void put(EntityKey key, CustomerEntitlements entry) {
+    cache.put(key, entry);
+  }
+
+  @Override
+  public void updateIfPresent(EntityKey key, UnaryOperator<CustomerEntitlements> change) {
+    cache.asMap().computeIfPresent(key, (ignored, entry) -> change.apply(entry));
+  }
+
+  @Override
+  public void invalidateAll() {
+    cache.invalidateAll();
+  }
+
+  @Override
+  public long size() {
+    return cache.estimatedSize();
+  }
+
+  @Override
+  public long weightedSize() {
+    return cache.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.stiggsidecar.sidecar.cache;
+
+import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.sidecar.entitlement.EntityKey;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where cached entitlements live. Implementations are named by mechanism and must be thread-safe;
+ * reads must not block or allocate beyond the lookup, because every check reads here.
+ */
+public interface EntitlementCache {
+
+  Optional<CustomerEntitlements> get(EntityKey key);
+
+  void put(EntityKey key, CustomerEntitlements entry);
+
+  /** Applies {@code change} to the entry of {@code key} if it is cached; does nothing otherwise. */
+  void updateIfPresent(EntityKey key, UnaryOperator<CustomerEntitlements> change);
+
+  void invalidateAll();
+
+  /** Number of cached entries. */
+  long size();
+
+  /** Estimated heap bytes of the cached entries, bounded by {@code CACHE_MAX_SIZE_BYTES}. */
+  long weightedSize();
+}

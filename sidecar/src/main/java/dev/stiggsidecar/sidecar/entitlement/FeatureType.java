@@ -1,0 +1,6 @@
+package dev.stiggsidecar.sidecar.entitlement;
+
+/** Stigg's feature types, by their GraphQL names. */
+public enum FeatureType {
+  BOOLEAN, NUMBER, ENUM
+}

@@ -1,0 +1,298 @@
+package dev.stiggsidecar.sidecar.grpc;
+
+import com.google.protobuf.Timestamp;
+import dev.stiggsidecar.sidecar.decision.CheckKind;
+import dev.stiggsidecar.sidecar.decision.Decision;
+import dev.stiggsidecar.sidecar.decision.FallbackValue;
+import dev.stiggsidecar.sidecar.decision.ListedFallback;
+import dev.stiggsidecar.sidecar.entitlement.CreditBalance;
+import dev.stiggsidecar.sidecar.entitlement.DenialReason;
+import dev.stiggsidecar.sidecar.entitlement.Entitlement;
+import dev.stiggsidecar.sidecar.entitlement.Feature;
+import dev.stiggsidecar.sidecar.entitlement.MeterType;
+import dev.stiggsidecar.sidecar.entitlement.ResetPeriod;
+import dev.stiggsidecar.sidecar.entitlement.Usage;
+import dev.stiggsidecar.sidecar.upstream.UsageMeasurement;
+import io.stigg.sidecar.proto.v1.AccessDeniedReason;
+import io.stigg.sidecar.proto.v1.BooleanEntitlement;
+import io.stigg.sidecar.proto.v1.CreditEntitlement;
+import io.stigg.sidecar.proto.v1.EntitlementCurrency;
+import io.stigg.sidecar.proto.v1.EntitlementFeature;
+import io.stigg.sidecar.proto.v1.EntitlementResetPeriod;
+import io.stigg.sidecar.proto.v1.EntitlementV2;
+import io.stigg.sidecar.proto.v1.EnumEntitlement;
+import io.stigg.sidecar.proto.v1.GetBooleanEntitlementResponse;
+import io.stigg.sidecar.proto.v1.GetEntitlementResponse;
+import io.stigg.sidecar.proto.v1.GetEnumEntitlementResponse;
+import io.stigg.sidecar.proto.v1.GetMeteredEntitlementResponse;
+import io.stigg.sidecar.proto.v1.GetNumericEntitlementResponse;
+import io.stigg.sidecar.proto.v1.MeteredEntitlement;
+import io.stigg.sidecar.proto.v1.NumericEntitlement;
+import io.stigg.sidecar.proto.v1.ReportUsageResponse;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns decisions into the wire messages. Optional fields are set only when there is a value,
+ * because clients test their presence; numbers use Stigg's engine's defaults (a not-entitled
+ * metered answer has no usage, a default metered fallback reports a requested usage of 1).
+ */
+final class ResponseMapper {
+
+  private static final Map<DenialReason, AccessDeniedReason> REASONS = new EnumMap<>(DenialReason.class);
+
+  static {
+    for (DenialReason reason : DenialReason.values()) {
+      REASONS.put(reason, AccessDeniedReason.valueOf("ACCESS_DENIED_REASON_" + reason.name()));
+    }
+  }
+
+  private ResponseMapper() {}
+
+  static AccessDeniedReason reason(DenialReason reason) {
+    return REASONS.get(reason);
+  }
+
+  static GetBooleanEntitlementResponse booleanResponse(Decision decision) {
+    GetBooleanEntitlementResponse.Builder response = GetBooleanEntitlementResponse.newBuilder()
+        .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback()).setEntitlement(booleanOf(decision));
+    decision.reason().ifPresent(reason -> response.setAccessDeniedReason(reason(reason)));
+    return response.build();
+  }
+
+  static GetNumericEntitlementResponse numericResponse(Decision decision) {
+    GetNumericEntitlementResponse.Builder response = GetNumericEntitlementResponse.newBuilder()
+        .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback()).setEntitlement(numericOf(decision));
+    decision.reason().ifPresent(reason -> response.setAccessDeniedReason(reason(reason)));
+    return response.build();
+  }
+
+  static GetMeteredEntitlementResponse meteredResponse(Decision decision, double requestedUsage) {
+    GetMeteredEntitlementResponse.Builder response = GetMeteredEntitlementResponse.newBuilder()
+        .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback()).setEntitlement(meteredOf(decision))
+        .setRequestedUsage(decision.fallback().isPresent() ? 1 : requestedUsage);
+    decision.reason().ifPresent(reason -> response.setAccessDeniedReason(reason(reason)));
+    return response.build();
+  }
+
+  static GetEnumEntitlementResponse enumResponse(Decision decision, List<String> requestedValues) {
+    GetEnumEntitlementResponse.Builder response = GetEnumEntitlementResponse.newBuilder()
+        .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback()).setEntitlement(enumOf(decision));
+    if (decision.fallback().isEmpty()) {
+      response.addAllRequestedValues(requestedValues);
+    }
+    decision.reason().ifPresent(reason -> response.setAccessDeniedReason(reason(reason)));
+    return response.build();
+  }
+
+  static GetEntitlementResponse genericResponse(Decision decision) {
+    GetEntitlementResponse.Builder response = GetEntitlementResponse.newBuilder()
+        .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback());
+    decision.reason().ifPresent(reason -> response.setAccessDeniedReason(reason(reason)));
+    switch (decision.kind()) {
+      case BOOLEAN, ANY -> response.setBoolean(booleanOf(decision));
+      case NUMERIC -> response.setNumeric(numericOf(decision));
+      case METERED -> response.setMetered(meteredOf(decision));
+      case ENUM -> response.setEnum(enumOf(decision));
+    }
+    return response.build();
+  }
+
+  /** The V1 list element of a decision (it carries no access flags: the list item is the entitlement). */
+  static io.stigg.sidecar.proto.v1.Entitlement listEntitlement(Decision decision) {
+    io.stigg.sidecar.proto.v1.Entitlement.Builder item = io.stigg.sidecar.proto.v1.Entitlement.newBuilder();
+    switch (decision.kind()) {
+      case BOOLEAN, ANY -> item.setBoolean(booleanOf(decision));
+      case NUMERIC -> item.setNumeric(numericOf(decision));
+      case METERED -> item.setMetered(meteredOf(decision));
+      case ENUM -> item.setEnum(enumOf(decision));
+    }
+    return item.build();
+  }
+
+  static EntitlementV2 entitlementV2(Decision decision) {
+    EntitlementV2.Builder item = EntitlementV2.newBuilder()
+        .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback());
+    decision.reason().ifPresent(reason -> item.setAccessDeniedReason(reason(reason)));
+    switch (decision.kind()) {
+      case BOOLEAN, ANY -> item.setBoolean(booleanOf(decision));
+      case NUMERIC -> item.setNumeric(numericOf(decision));
+      case METERED -> item.setMetered(meteredOf(decision));
+      case ENUM -> item.setEnum(enumOf(decision));
+    }
+    return item.build();
+  }
+
+  /** A credit check answered from the last pushed balance of the currency. */
+  static EntitlementV2 creditEntitlement(CreditBalance balance) {
+    EntitlementCurrency.Builder currency = EntitlementCurrency.newBuilder()
+        .setCurrencyId(balance.currencyId()).setDisplayName(balance.displayName());
+    if (!balance.unitSingular().isEmpty()) {
+      currency.setUnitSingular(balance.unitSingular());
+    }
+    if (!balance.unitPlural().isEmpty()) {
+      currency.setUnitPlural(balance.unitPlural());
+    }
+    CreditEntitlement.Builder credit = CreditEntitlement.newBuilder().setCurrency(currency)
+        .setUsageLimit(balance.totalGranted()).setCurrentUsage(balance.totalConsumed())
+        .setRemaining(balance.currentBalance());
+    if (balance.validUntil() != Usage.NO_DATE) {
+      credit.setUsagePeriodEnd(timestamp(balance.validUntil()));
+    }
+    boolean hasAccess = balance.currentBalance() > 0;
+    EntitlementV2.Builder item = EntitlementV2.newBuilder().setHasAccess(hasAccess).setIsFallback(false)
+        .setCredit(credit);
+    if (!hasAccess) {
+      item.setAccessDeniedReason(AccessDeniedReason.ACCESS_DENIED_REASON_INSUFFICIENT_CREDITS);
+    }
+    return item.build();
+  }
+
+  static ReportUsageResponse usageResponse(UsageMeasurement measurement) {
+    ReportUsageResponse.Builder response = ReportUsageResponse.newBuilder()
+        .setMeasurementId(measurement.measurementId())
+        .setCustomerId(measurement.key().customerId())
+        .setFeatureId(measurement.featureId());
+    measurement.key().resourceId().ifPresent(response::setResourceId);
+    measurement.currentUsage().ifPresent(response::setCurrentUsage);
+    if (measurement.periodStart() != Usage.NO_DATE) {
+      response.setUsagePeriodStart(timestamp(measurement.periodStart()));
+    }
+    if (measurement.periodEnd() != Usage.NO_DATE) {
+      response.setUsagePeriodEnd(timestamp(measurement.periodEnd()));
+    }
+    return response.build();
+  }
+
+  private static BooleanEntitlement booleanOf(Decision decision) {
+    BooleanEntitlement.Builder entitlement = BooleanEntitlement.newBuilder();
+    decision.entitlement().ifPresent(found -> entitlement.setFeature(feature(found.feature())));
+    return entitlement.build();
+  }
+
+  private static NumericEntitlement numericOf(Decision decision) {
+    NumericEntitlement.Builder numeric = NumericEntitlement.newBuilder();
+    if (decision.entitlement().isPresent()) {
+      Entitlement entitlement = decision.entitlement().get();
+      numeric.setFeature(feature(entitlement.feature())).setIsUnlimited(entitlement.hasUnlimitedUsage());
+      if (entitlement.hasUsageLimit()) {
+        numeric.setValue(toInt32(entitlement.usageLimit()));
+      }
+    } else if (decision.fallback().isPresent()) {
+      FallbackValue fallback = decision.fallback().get();
+      numeric.setIsUnlimited(fallback.isUnlimited().orElse(false));
+      fallback.value().ifPresent(numeric::setValue);
+    }
+    return numeric.build();
+  }
+
+  private static MeteredEntitlement meteredOf(Decision decision) {
+    MeteredEntitlement.Builder metered = MeteredEntitlement.newBuilder();
+    if (decision.entitlement().isPresent()) {
+      Entitlement entitlement = decision.entitlement().get();
+      metered.setFeature(feature(entitlement.feature())).setIsUnlimited(entitlement.hasUnlimitedUsage())
+          .setHasSoftLimit(entitlement.hasSoftLimit());
+      if (entitlement.hasUsageLimit()) {
+        metered.setUsageLimit(entitlement.usageLimit());
+      }
+      entitlement.usage().ifPresent(usage -> {
+        metered.setCurrentUsage(usage.currentUsage());
+        usage.resetPeriod().ifPresent(period -> metered.setResetPeriod(resetPeriod(period)));
+        if (usage.periodAnchor() != Usage.NO_DATE) {
+          metered.setUsagePeriodAnchor(timestamp(usage.periodAnchor()));
+        }
+        if (usage.periodStart() != Usage.NO_DATE) {
+          metered.setUsagePeriodStart(timestamp(usage.periodStart()));
+        }
+        if (usage.periodEnd() != Usage.NO_DATE) {
+          metered.setUsagePeriodEnd(timestamp(usage.periodEnd()));
+          setNextResetDate(metered, timestamp(usage.periodEnd()));
+        }
+      });
+    } else if (decision.fallback().isPresent()) {
+      FallbackValue fallback = decision.fallback().get();
+      metered.setIsUnlimited(fallback.isUnlimited().orElse(false)).setHasSoftLimit(false).setCurrentUsage(0);
+      fallback.usageLimit().ifPresent(metered::setUsageLimit);
+    }
+    return metered.build();
+  }
+
+  private static EnumEntitlement enumOf(Decision decision) {
+    EnumEntitlement.Builder entitlement = EnumEntitlement.newBuilder();
+    if (decision.entitlement().isPresent()) {
+      Entitlement found = decision.entitlement().get();
+      entitlement.setFeature(feature(found.feature())).addAllEnumValues(found.enumValues());
+    } else {
+      decision.fallback().ifPresent(fallback -> entitlement.addAllEnumValues(fallback.enumValues()));
+    }
+    return entitlement.build();
+  }
+
+  /** Kept apart so that the one deprecated field is set in one place, as Stigg's SDK fills it. */
+  @SuppressWarnings("deprecation")
+  private static void setNextResetDate(MeteredEntitlement.Builder metered, Timestamp end) {
+    metered.setNextResetDate(end);
+  }
+
+  private static EntitlementFeature feature(Feature feature) {
+    EntitlementFeature.Builder message = EntitlementFeature.newBuilder()
+        .setId(feature.id())
+        .setFeatureType(switch (feature.type()) {
+          case BOOLEAN -> io.stigg.sidecar.proto.v1.FeatureType.FEATURE_TYPE_BOOLEAN;
+          case NUMBER -> io.stigg.sidecar.proto.v1.FeatureType.FEATURE_TYPE_NUMBER;
+          case ENUM -> io.stigg.sidecar.proto.v1.FeatureType.FEATURE_TYPE_ENUM;
+        })
+        .setMeterType(switch (feature.meterType().orElse(MeterType.NONE)) {
+          case NONE -> io.stigg.sidecar.proto.v1.MeterType.METER_TYPE_NONE;
+          case FLUCTUATING -> io.stigg.sidecar.proto.v1.MeterType.METER_TYPE_FLUCTUATING;
+          case INCREMENTAL -> io.stigg.sidecar.proto.v1.MeterType.METER_TYPE_INCREMENTAL;
+        })
+        .setIsMetered(feature.isMetered());
+    if (!feature.units().isEmpty()) {
+      message.setUnits(feature.units());
+    }
+    if (!feature.unitsPlural().isEmpty()) {
+      message.setUnitsPlural(feature.unitsPlural());
+    }
+    return message.build();
+  }
+
+  private static EntitlementResetPeriod resetPeriod(ResetPeriod period) {
+    return switch (period) {
+      case YEAR -> EntitlementResetPeriod.ENTITLEMENT_RESET_PERIOD_YEAR;
+      case MONTH -> EntitlementResetPeriod.ENTITLEMENT_RESET_PERIOD_MONTH;
+      case WEEK -> EntitlementResetPeriod.ENTITLEMENT_RESET_PERIOD_WEEK;
+      case DAY -> EntitlementResetPeriod.ENTITLEMENT_RESET_PERIOD_DAY;
+      case HOUR -> EntitlementResetPeriod.ENTITLEMENT_RESET_PERIOD_HOUR;
+    };
+  }
+
+  /** Stigg's limits are floats; the numeric wire value is int32: rounded, and clamped to its range. */
+  static int toInt32(double value) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.round(value)));
+  }
+
+  static Timestamp timestamp(long epochMillis) {
+    return Timestamp.newBuilder().setSeconds(Math.floorDiv(epochMillis, 1000))
+        .setNanos((int) Math.floorMod(epochMillis, 1000) * 1_000_000).build();
+  }
+
+  /** A fallback listed by {@code GetEntitlements} while Stigg is unavailable: its feature id and values. */
+  static io.stigg.sidecar.proto.v1.Entitlement listedFallback(ListedFallback listed) {
+    io.stigg.sidecar.proto.v1.Entitlement item = listEntitlement(listed.decision());
+    EntitlementFeature feature = EntitlementFeature.newBuilder().setId(listed.featureId())
+        .setFeatureType(listed.decision().kind() == CheckKind.ENUM
+            ? io.stigg.sidecar.proto.v1.FeatureType.FEATURE_TYPE_ENUM
+            : listed.decision().kind() == CheckKind.BOOLEAN ? io.stigg.sidecar.proto.v1.FeatureType.FEATURE_TYPE_BOOLEAN
+            : io.stigg.sidecar.proto.v1.FeatureType.FEATURE_TYPE_NUMBER)
+        .setIsMetered(listed.decision().kind() == CheckKind.METERED).build();
+    return switch (item.getEntitlementCase()) {
+      case BOOLEAN -> item.toBuilder().setBoolean(item.getBoolean().toBuilder().setFeature(feature)).build();
+      case NUMERIC -> item.toBuilder().setNumeric(item.getNumeric().toBuilder().setFeature(feature)).build();
+      case METERED -> item.toBuilder().setMetered(item.getMetered().toBuilder().setFeature(feature)).build();
+      case ENUM -> item.toBuilder().setEnum(item.getEnum().toBuilder().setFeature(feature)).build();
+      case ENTITLEMENT_NOT_SET -> item;
+    };
+  }
+}

@@ -1,0 +1,120 @@
+package dev.stiggsidecar.sidecar.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The sidecar's metrics, exposed on {@code /metrics} in Prometheus format. Counter names match
+ * Stigg's sidecar ({@code sidecar_cache_hits_total}, ...) so existing dashboards and alerts keep
+ * working; the rest are additions. Counters are created once, so the hot path only increments.
+ */
+public final class SidecarMetrics implements AutoCloseable {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final Counter cacheHits = counter("sidecar.cache.hits", "Checks answered from the cache");
+  private final Counter cacheMisses = counter("sidecar.cache.misses", "Checks that had to fetch from Stigg");
+  private final Counter networkErrors = counter("sidecar.network.request.errors", "Failed requests to the Stigg API");
+  private final Counter invalidApiKey = counter("sidecar.invalid.api.key.errors", "Requests Stigg refused for the API key");
+  private final Counter initializationErrors = counter("sidecar.initialization.errors",
+      "Failed initialisations (API key check at start)");
+  private final Counter redisErrors = counter("sidecar.redis.client.errors", "Redis client errors");
+  private final Map<String, Counter> fallbacks = new ConcurrentHashMap<>();
+  private final Map<String, Counter> realtimeEvents = new ConcurrentHashMap<>();
+  private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+
+  public SidecarMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public void cacheHit() {
+    cacheHits.increment();
+  }
+
+  public void cacheMiss() {
+    cacheMisses.increment();
+  }
+
+  public void networkError() {
+    networkErrors.increment();
+  }
+
+  public void invalidApiKey() {
+    invalidApiKey.increment();
+  }
+
+  public void initializationError() {
+    initializationErrors.increment();
+  }
+
+  public void redisError() {
+    redisErrors.increment();
+  }
+
+  /** A check answered from a fallback, by why ({@code upstream_error}, {@code offline}, ...). */
+  public void fallbackServed(String cause) {
+    fallbacks.computeIfAbsent(cause, key -> Counter.builder("sidecar.fallbacks")
+        .description("Checks answered from a fallback, by cause").tag("cause", key).register(registry)).increment();
+  }
+
+  /** A real-time event applied to the cache, by subscription field. */
+  public void realtimeEvent(String field) {
+    realtimeEvents.computeIfAbsent(field, key -> Counter.builder("sidecar.realtime.events")
+        .description("Real-time events received, by type").tag("type", key).register(registry)).increment();
+  }
+
+  /** The duration of one Stigg API call, by operation and outcome. */
+  public void upstreamCall(String operation, String outcome, Duration duration) {
+    upstreamTimers.computeIfAbsent(operation + '|' + outcome, key -> Timer.builder("sidecar.upstream.requests")
+        .description("Stigg API calls").tag("operation", operation).tag("outcome", outcome)
+        .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofSeconds(10))
+        .register(registry)).record(duration);
+  }
+
+  /** Registers a gauge read from {@code value} at scrape time. */
+  public void gauge(String name, String description, Supplier<Number> value) {
+    io.micrometer.core.instrument.Gauge.builder(name, value).description(description).strongReference(true)
+        .register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.stiggsidecar.sidecar.usage;
+
+import dev.stiggsidecar.sidecar.upstream.UsageEvent;
+import dev.stiggsidecar.sidecar.upstream.UsageMeasurement;
+import dev.stiggsidecar.sidecar.upstream.UsageReport;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Reports usage and events to Stigg. Nothing is buffered or dropped: each report either reaches
+ * Stigg, or its future fails with the cause and the caller gets an error.
+ */
+public interface UsageReporter {
+
+  CompletableFuture<UsageMeasurement> report(UsageReport report);
+
+  CompletableFuture<List<UsageMeasurement>> reportBulk(List<UsageReport> reports);
+
+  CompletableFuture<Void> reportEvents(List<UsageEvent> events);
+}
