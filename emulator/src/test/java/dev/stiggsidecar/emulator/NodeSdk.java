@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Assumptions;
  * official Node server SDK. Installs the pinned SDK with {@code npm ci} on first use. Without Node
  * the suites are skipped locally, but fail in CI ({@code CI} set), where they must run.
  */
-final class NodeSdk {
+public final class NodeSdk {
 
   private final Path directory;
 
@@ -24,7 +24,7 @@ final class NodeSdk {
   }
 
   /** Finds Node 18+ and the installed SDK, installing it if needed. */
-  static NodeSdk locate() throws IOException, InterruptedException {
+  public static NodeSdk locate() throws IOException, InterruptedException {
     Path directory = Path.of(System.getProperty("conformance.dir", "../conformance/node-sdk")).toAbsolutePath().normalize();
     String version = nodeVersion();
     if (version == null) {
@@ -48,7 +48,7 @@ final class NodeSdk {
   }
 
   /** Runs {@code node <script>} with {@code environment}; answers its stdout lines. */
-  List<String> run(String script, Map<String, String> environment) throws IOException, InterruptedException {
+  public List<String> run(String script, Map<String, String> environment) throws IOException, InterruptedException {
     Path stdout = Files.createTempFile("node-sdk-", ".out");
     Path stderr = directory.resolve(script + ".stderr.log");
     ProcessBuilder builder = new ProcessBuilder("node", script).directory(directory.toFile())
