@@ -21,7 +21,6 @@ public final class CustomerEntitlements {
 
   private static final Entitlement[] NONE = new Entitlement[0];
 
-  private final String[] featureIds;
   private final Entitlement[] entitlements;
   private final boolean exists;
   private final long fetchedAtNanos;
@@ -31,11 +30,9 @@ public final class CustomerEntitlements {
   private CustomerEntitlements(Entitlement[] sorted, boolean exists, long fetchedAtNanos,
       Map<String, CreditBalance> credits) {
     this.entitlements = sorted;
-    this.featureIds = new String[sorted.length];
-    int bytes = 96;
-    for (int i = 0; i < sorted.length; i++) {
-      featureIds[i] = sorted[i].feature().id();
-      bytes += 8 + sorted[i].estimatedBytes();
+    int bytes = 64;
+    for (Entitlement entitlement : sorted) {
+      bytes += 4 + entitlement.estimatedBytes();
     }
     this.exists = exists;
     this.fetchedAtNanos = fetchedAtNanos;
@@ -70,8 +67,26 @@ public final class CustomerEntitlements {
   }
 
   public Optional<Entitlement> find(String featureId) {
-    int index = Arrays.binarySearch(featureIds, featureId);
+    int index = indexOf(featureId);
     return index >= 0 ? Optional.of(entitlements[index]) : Optional.empty();
+  }
+
+  /** Binary search by feature id, straight on the entitlements: no parallel array of ids to keep. */
+  private int indexOf(String featureId) {
+    int low = 0;
+    int high = entitlements.length - 1;
+    while (low <= high) {
+      int middle = (low + high) >>> 1;
+      int order = entitlements[middle].feature().id().compareTo(featureId);
+      if (order < 0) {
+        low = middle + 1;
+      } else if (order > 0) {
+        high = middle - 1;
+      } else {
+        return middle;
+      }
+    }
+    return -1;
   }
 
   public List<Entitlement> all() {
@@ -104,7 +119,7 @@ public final class CustomerEntitlements {
 
   /** A copy with {@code change} applied to the entitlement of {@code featureId}; empty if not cached. */
   public Optional<CustomerEntitlements> withEntitlement(String featureId, UnaryOperator<Entitlement> change) {
-    int index = Arrays.binarySearch(featureIds, featureId);
+    int index = indexOf(featureId);
     if (index < 0) {
       return Optional.empty();
     }

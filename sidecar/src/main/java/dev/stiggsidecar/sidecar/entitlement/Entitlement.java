@@ -1,6 +1,5 @@
 package dev.stiggsidecar.sidecar.entitlement;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,21 +11,23 @@ import java.util.Optional;
  */
 public final class Entitlement {
 
-  private static final String[] NO_VALUES = new String[0];
   private static final byte UNLIMITED = 1;
   private static final byte SOFT_LIMIT = 2;
+  private static final byte NO_REASON = -1;
+  private static final DenialReason[] REASONS = DenialReason.values();
 
   private final Feature feature;
   private final double usageLimit;
   private final long validUntil;
-  private final String[] enumValues;
-  private final DenialReason denialReason;
+  private final List<String> enumValues;
   private final CreditRate creditRate;
   private final Usage usage;
   private final byte flags;
+  /** The denial reason's ordinal, or {@link #NO_REASON}: a byte keeps the object at 48 bytes. */
+  private final byte denialReason;
 
-  private Entitlement(Feature feature, double usageLimit, long validUntil, String[] enumValues,
-      DenialReason denialReason, CreditRate creditRate, Usage usage, byte flags) {
+  private Entitlement(Feature feature, double usageLimit, long validUntil, List<String> enumValues,
+      byte denialReason, CreditRate creditRate, Usage usage, byte flags) {
     this.feature = Objects.requireNonNull(feature, "feature");
     this.usageLimit = usageLimit;
     this.validUntil = validUntil;
@@ -64,20 +65,15 @@ public final class Entitlement {
 
   /** Stigg's pre-computed denial (cancelled subscription, insufficient credits, ...), if any. */
   public Optional<DenialReason> denialReason() {
-    return Optional.ofNullable(denialReason);
+    return denialReason == NO_REASON ? Optional.empty() : Optional.of(REASONS[denialReason]);
   }
 
   public List<String> enumValues() {
-    return Arrays.asList(enumValues);
+    return enumValues;
   }
 
   public boolean allowsEnumValue(String value) {
-    for (String allowed : enumValues) {
-      if (allowed.equals(value)) {
-        return true;
-      }
-    }
-    return false;
+    return enumValues.contains(value);
   }
 
   /** Epoch milliseconds after which the entitlement must be refetched, or {@link Usage#NO_DATE}. */
@@ -103,16 +99,17 @@ public final class Entitlement {
   }
 
   public Entitlement withDenialReason(Optional<DenialReason> reason, long newValidUntil) {
-    return new Entitlement(feature, usageLimit, newValidUntil, enumValues, reason.orElse(null), creditRate, usage, flags);
+    return new Entitlement(feature, usageLimit, newValidUntil, enumValues, ordinal(reason.orElse(null)), creditRate,
+        usage, flags);
   }
 
-  /** A rough count of the heap bytes this entitlement holds beyond shared features. */
+  private static byte ordinal(DenialReason reason) {
+    return reason == null ? NO_REASON : (byte) reason.ordinal();
+  }
+
+  /** A rough count of the heap bytes this entitlement holds beyond shared (interned) parts. */
   int estimatedBytes() {
-    int bytes = 48;
-    for (String value : enumValues) {
-      bytes += 4 + 24 + value.length();
-    }
-    return usage == null ? bytes : bytes + 56;
+    return usage == null ? 48 : 48 + 48;
   }
 
   /** Builds an entitlement; unset numbers and dates mean "none". */
@@ -120,8 +117,8 @@ public final class Entitlement {
     private final Feature feature;
     private double usageLimit = Double.NaN;
     private long validUntil = Usage.NO_DATE;
-    private String[] enumValues = NO_VALUES;
-    private DenialReason denialReason;
+    private List<String> enumValues = List.of();
+    private byte denialReason = NO_REASON;
     private CreditRate creditRate;
     private Usage usage;
     private byte flags;
@@ -146,12 +143,13 @@ public final class Entitlement {
     }
 
     public Builder denialReason(DenialReason reason) {
-      this.denialReason = reason;
+      this.denialReason = ordinal(reason);
       return this;
     }
 
+    /** The entitled values; pass a shared (interned) list, as it is kept as given. */
     public Builder enumValues(List<String> values) {
-      this.enumValues = values.isEmpty() ? NO_VALUES : values.toArray(NO_VALUES);
+      this.enumValues = List.copyOf(values);
       return this;
     }
 

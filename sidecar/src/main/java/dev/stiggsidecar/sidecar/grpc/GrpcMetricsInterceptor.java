@@ -26,7 +26,7 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
       Duration.ofSeconds(10)};
 
   private final MeterRegistry registry;
-  private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
+  private final Map<io.grpc.MethodDescriptor<?, ?>, Timer[]> timers = new ConcurrentHashMap<>();
 
   public GrpcMetricsInterceptor(MeterRegistry registry) {
     this.registry = registry;
@@ -36,7 +36,7 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     long started = System.nanoTime();
-    String method = call.getMethodDescriptor().getBareMethodName();
+    io.grpc.MethodDescriptor<Q, R> method = call.getMethodDescriptor();
     return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
       @Override
       public void close(Status status, Metadata trailers) {
@@ -46,12 +46,16 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
     }, headers);
   }
 
-  private Timer timer(String method, Status.Code code) {
-    Timer[] byCode = timers.computeIfAbsent(String.valueOf(method), ignored -> new Timer[Status.Code.values().length]);
+  private Timer timer(io.grpc.MethodDescriptor<?, ?> method, Status.Code code) {
+    Timer[] byCode = timers.get(method);
+    if (byCode == null) {
+      byCode = timers.computeIfAbsent(method, ignored -> new Timer[Status.Code.values().length]);
+    }
     Timer timer = byCode[code.value()];
     if (timer == null) {
+      // Registering twice from two threads is harmless: the registry answers the same timer.
       timer = Timer.builder("sidecar.grpc.server.requests").description("gRPC requests served")
-          .tag("method", String.valueOf(method)).tag("code", code.name())
+          .tag("method", String.valueOf(method.getBareMethodName())).tag("code", code.name())
           .serviceLevelObjectives(BUCKETS).register(registry);
       byCode[code.value()] = timer;
     }

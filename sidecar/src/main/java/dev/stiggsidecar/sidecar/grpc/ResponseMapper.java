@@ -41,6 +41,11 @@ import java.util.Map;
 final class ResponseMapper {
 
   private static final Map<DenialReason, AccessDeniedReason> REASONS = new EnumMap<>(DenialReason.class);
+  /**
+   * Built feature messages, reused: features are interned, so there are few, and every answer
+   * about one carries the same immutable message. Bounded by the size of the feature catalogue.
+   */
+  private static final Map<Feature, EntitlementFeature> FEATURES = new java.util.concurrent.ConcurrentHashMap<>();
 
   static {
     for (DenialReason reason : DenialReason.values()) {
@@ -236,6 +241,14 @@ final class ResponseMapper {
   }
 
   private static EntitlementFeature feature(Feature feature) {
+    EntitlementFeature message = FEATURES.get(feature);
+    if (message == null) {
+      message = FEATURES.computeIfAbsent(feature, ResponseMapper::buildFeature);
+    }
+    return message;
+  }
+
+  private static EntitlementFeature buildFeature(Feature feature) {
     EntitlementFeature.Builder message = EntitlementFeature.newBuilder()
         .setId(feature.id())
         .setFeatureType(switch (feature.type()) {

@@ -31,7 +31,7 @@ public final class SidecarGrpcServer implements AutoCloseable {
         .directExecutor()
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .addService(ServerInterceptors.intercept(service, metrics))
+        .addService(ServerInterceptors.intercept(StrictRequests.wrap(service.bindService()), metrics))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

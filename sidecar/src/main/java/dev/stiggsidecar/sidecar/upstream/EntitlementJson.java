@@ -75,7 +75,7 @@ public final class EntitlementJson {
     if (enumValues.isArray()) {
       List<String> values = new ArrayList<>(enumValues.size());
       enumValues.forEach(value -> values.add(value.asText()));
-      builder.enumValues(values);
+      builder.enumValues(features.intern(values));
     }
     JsonNode creditRate = fragment.path("creditRate");
     if (creditRate.isObject() && creditRate.path("currencyId").isTextual()) {
@@ -87,7 +87,7 @@ public final class EntitlementJson {
     if (feature.isMetered() || unmeteredNumber) {
       builder.usage(new Usage(currentUsage,
           ResetPeriod.fromGraphql(fragment.path("resetPeriod").asText("")),
-          resetConfiguration(fragment.path("resetPeriodConfiguration")),
+          resetConfiguration(fragment.path("resetPeriodConfiguration")).map(features::intern),
           date(fragment.path("usagePeriodAnchor")), date(fragment.path("usagePeriodStart")),
           periodEnd(fragment)));
     }

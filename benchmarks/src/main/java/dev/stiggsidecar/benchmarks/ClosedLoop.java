@@ -1,0 +1,90 @@
+package dev.stiggsidecar.benchmarks;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A closed-loop load generator: keeps exactly {@code inFlight} calls outstanding, issuing the next
+ * one from each completion, and records latency (HdrHistogram) only inside the measurement window.
+ * Closed loop means throughput and latency are measured together at a fixed concurrency, which is
+ * how an application's request threads load a sidecar.
+ */
+final class ClosedLoop {
+
+  /** One asynchronous call: must run exactly one of the callbacks when it completes. */
+  interface Call {
+    void invoke(Runnable done, Consumer<Throwable> failed);
+  }
+
+  /** What one run measured. */
+  record Result(double throughput, Histogram latencyNanos, long errors) {
+    double percentileMicros(double percentile) {
+      return latencyNanos.getValueAtPercentile(percentile) / 1_000.0;
+    }
+  }
+
+  private ClosedLoop() {}
+
+  static Result run(Call call, int inFlight, Duration warmup, Duration measure) throws InterruptedException {
+    Recorder recorder = new Recorder(3);
+    LongAdder completed = new LongAdder();
+    LongAdder errors = new LongAdder();
+    AtomicInteger outstanding = new AtomicInteger();
+    State state = new State();
+    for (int i = 0; i < inFlight; i++) {
+      issue(call, state, recorder, completed, errors, outstanding);
+    }
+    Thread.sleep(warmup.toMillis());
+    recorder.reset();
+    completed.reset();
+    errors.reset();
+    state.measuring = true;
+    long started = System.nanoTime();
+    Thread.sleep(measure.toMillis());
+    state.measuring = false;
+    long elapsed = System.nanoTime() - started;
+    Histogram histogram = recorder.getIntervalHistogram();
+    double throughput = completed.sum() / (elapsed / 1e9);
+    long failures = errors.sum();
+    state.running = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return new Result(throughput, histogram, failures);
+  }
+
+  private static void issue(Call call, State state, Recorder recorder, LongAdder completed, LongAdder errors,
+      AtomicInteger outstanding) {
+    outstanding.incrementAndGet();
+    long started = System.nanoTime();
+    call.invoke(() -> {
+      outstanding.decrementAndGet();
+      if (state.measuring) {
+        recorder.recordValue(System.nanoTime() - started);
+        completed.increment();
+      }
+      if (state.running) {
+        issue(call, state, recorder, completed, errors, outstanding);
+      }
+    }, error -> {
+      outstanding.decrementAndGet();
+      if (state.measuring) {
+        errors.increment();
+      }
+      if (state.running) {
+        issue(call, state, recorder, completed, errors, outstanding);
+      }
+    });
+  }
+
+  private static final class State {
+    volatile boolean running = true;
+    volatile boolean measuring;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.stiggsidecar.benchmarks;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the runnable jars as child processes on free loopback ports, and stops them. */
+final class Processes implements AutoCloseable {
+
+  private final List<Process> started = new ArrayList<>();
+  private final Path logs;
+
+  Processes(Path logs) throws IOException {
+    this.logs = Files.createDirectories(logs);
+  }
+
+  /** Starts {@code java <jvmArgs> -jar <jar> <args>} and waits for {@code readyLine} on its output. */
+  Process start(String name, Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env,
+      String readyLine) throws IOException, InterruptedException {
+    if (!Files.isRegularFile(jar)) {
+      throw new IOException(jar + " is missing: build first with mvn -B -q package -DskipTests");
+    }
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(args);
+    Path log = logs.resolve(name + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    started.add(process);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(log).contains(readyLine)) {
+        return process;
+      }
+      if (!process.isAlive()) {
+        throw new IOException(name + " exited early; see " + log);
+      }
+      Thread.sleep(50);
+    }
+    throw new IOException(name + " did not print \"" + readyLine + "\" within 60 s; see " + log);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Process process : started) {
+      process.destroy();
+    }
+    for (Process process : started) {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
