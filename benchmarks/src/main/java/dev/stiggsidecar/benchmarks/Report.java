@@ -63,25 +63,28 @@ final class Report {
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
-    panel(g, rows, scenarios, levels, 40, "Throughput (requests/s) by requests in flight", Row::throughput);
-    panel(g, rows, scenarios, levels, 580, "p99 latency (µs) by requests in flight", Row::p99);
+    panel(g, rows, scenarios, levels, 40, "Throughput (requests/s) by requests in flight", Row::throughput, false);
+    panel(g, rows, scenarios, levels, 580, "p99 latency (µs, log scale) by requests in flight", Row::p99, true);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     for (int i = 0; i < scenarios.size(); i++) {
       g.setColor(COLORS[i % COLORS.length]);
-      g.fillRect(40 + i * 210, height - 30, 14, 14);
+      g.fillRect(40 + i * 265, height - 30, 14, 14);
       g.setColor(Color.BLACK);
-      g.drawString(scenarios.get(i), 60 + i * 210, height - 18);
+      g.drawString(scenarios.get(i), 60 + i * 265, height - 18);
     }
     g.dispose();
     ImageIO.write(image, "png", file.toFile());
   }
 
   private static void panel(Graphics2D g, List<Row> rows, List<String> scenarios, List<Integer> levels, int left,
-      String title, java.util.function.ToDoubleFunction<Row> value) {
+      String title, java.util.function.ToDoubleFunction<Row> raw, boolean logScale) {
     int top = 50;
     int plotWidth = 480;
     int plotHeight = 380;
-    double max = rows.stream().mapToDouble(value).max().orElse(1) * 1.1;
+    java.util.function.ToDoubleFunction<Row> value = logScale
+        ? row -> Math.log10(Math.max(1, raw.applyAsDouble(row))) : raw;
+    double max = logScale ? Math.ceil(rows.stream().mapToDouble(value).max().orElse(1))
+        : rows.stream().mapToDouble(value).max().orElse(1) * 1.1;
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
     g.drawString(title, left, 30);
@@ -89,9 +92,10 @@ final class Report {
     g.setStroke(new BasicStroke(1));
     g.drawLine(left + 50, top, left + 50, top + plotHeight);
     g.drawLine(left + 50, top + plotHeight, left + 50 + plotWidth, top + plotHeight);
-    for (int tick = 0; tick <= 4; tick++) {
-      double tickValue = max * tick / 4;
-      int y = top + plotHeight - (int) (plotHeight * tick / 4.0);
+    int ticks = logScale ? (int) max : 4;
+    for (int tick = 0; tick <= ticks; tick++) {
+      double tickValue = logScale ? Math.pow(10, tick) : max * tick / ticks;
+      int y = top + plotHeight - (int) (plotHeight * tick / (double) ticks);
       g.setColor(new Color(0xdd, 0xdd, 0xdd));
       g.drawLine(left + 51, y, left + 50 + plotWidth, y);
       g.setColor(Color.BLACK);

@@ -46,6 +46,10 @@ final class RequestMapper {
     return id("feature_id", featureId);
   }
 
+  static String currencyId(String currencyId) throws InvalidRequest {
+    return id("currency_id", currencyId);
+  }
+
   static Check booleanCheck(String featureId, boolean hasOptions, BooleanEntitlementOptions options)
       throws InvalidRequest {
     Optional<FallbackValue> fallback = hasOptions && options.hasFallback()

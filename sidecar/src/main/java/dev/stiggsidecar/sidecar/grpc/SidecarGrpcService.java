@@ -208,7 +208,7 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
             .setEntitlement(ResponseMapper.entitlementV2(decision)).build(), observer);
         return;
       }
-      String currencyId = RequestMapper.featureId(request.getCurrencyId());
+      String currencyId = RequestMapper.currencyId(request.getCurrencyId());
       Check fallbackCheck = RequestMapper.genericCheck(currencyId, request.hasOptions(), request.getOptions());
       withEntry(key, observer, lookup -> GetEntitlementV2Response.newBuilder()
           .setEntitlement(lookup.entry().map(entry -> credit(entry, currencyId))
