@@ -95,24 +95,14 @@ final class ResponseMapper {
     GetEntitlementResponse.Builder response = GetEntitlementResponse.newBuilder()
         .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback());
     decision.reason().ifPresent(reason -> response.setAccessDeniedReason(reason(reason)));
-    switch (decision.kind()) {
-      case BOOLEAN, ANY -> response.setBoolean(booleanOf(decision));
-      case NUMERIC -> response.setNumeric(numericOf(decision));
-      case METERED -> response.setMetered(meteredOf(decision));
-      case ENUM -> response.setEnum(enumOf(decision));
-    }
+    setByKind(decision, response::setBoolean, response::setNumeric, response::setMetered, response::setEnum);
     return response.build();
   }
 
   /** The V1 list element of a decision (it carries no access flags: the list item is the entitlement). */
   static io.stigg.sidecar.proto.v1.Entitlement listEntitlement(Decision decision) {
     io.stigg.sidecar.proto.v1.Entitlement.Builder item = io.stigg.sidecar.proto.v1.Entitlement.newBuilder();
-    switch (decision.kind()) {
-      case BOOLEAN, ANY -> item.setBoolean(booleanOf(decision));
-      case NUMERIC -> item.setNumeric(numericOf(decision));
-      case METERED -> item.setMetered(meteredOf(decision));
-      case ENUM -> item.setEnum(enumOf(decision));
-    }
+    setByKind(decision, item::setBoolean, item::setNumeric, item::setMetered, item::setEnum);
     return item.build();
   }
 
@@ -120,13 +110,20 @@ final class ResponseMapper {
     EntitlementV2.Builder item = EntitlementV2.newBuilder()
         .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback());
     decision.reason().ifPresent(reason -> item.setAccessDeniedReason(reason(reason)));
-    switch (decision.kind()) {
-      case BOOLEAN, ANY -> item.setBoolean(booleanOf(decision));
-      case NUMERIC -> item.setNumeric(numericOf(decision));
-      case METERED -> item.setMetered(meteredOf(decision));
-      case ENUM -> item.setEnum(enumOf(decision));
-    }
+    setByKind(decision, item::setBoolean, item::setNumeric, item::setMetered, item::setEnum);
     return item.build();
+  }
+
+  /** Sets the one member of an entitlement oneof that the decision's kind calls for. */
+  private static void setByKind(Decision decision, java.util.function.Consumer<BooleanEntitlement> asBoolean,
+      java.util.function.Consumer<NumericEntitlement> asNumeric, java.util.function.Consumer<MeteredEntitlement> asMetered,
+      java.util.function.Consumer<EnumEntitlement> asEnum) {
+    switch (decision.kind()) {
+      case BOOLEAN, ANY -> asBoolean.accept(booleanOf(decision));
+      case NUMERIC -> asNumeric.accept(numericOf(decision));
+      case METERED -> asMetered.accept(meteredOf(decision));
+      case ENUM -> asEnum.accept(enumOf(decision));
+    }
   }
 
   /** A credit check answered from the last pushed balance of the currency. */
