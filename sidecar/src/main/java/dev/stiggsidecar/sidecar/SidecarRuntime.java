@@ -55,6 +55,7 @@ public final class SidecarRuntime implements AutoCloseable {
   private final Readiness readiness;
   private final SidecarGrpcServer grpc;
   private final OpsHttpServer ops;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private SidecarRuntime(SidecarConfig config) throws IOException {
     this.config = config;
@@ -172,9 +173,12 @@ public final class SidecarRuntime implements AutoCloseable {
     });
   }
 
-  /** Drains: reports not ready, lets calls in flight finish, then stops everything. */
+  /** Drains: reports not ready, lets calls in flight finish, then stops everything. Idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     readiness.serving(false);
     try {
       grpc.close();

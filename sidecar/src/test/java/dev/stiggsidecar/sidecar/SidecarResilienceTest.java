@@ -226,6 +226,26 @@ class SidecarResilienceTest {
         "grpc.health.v1.Health");
   }
 
+  @Test
+  void shutdownDrainsCallsInFlight() throws Exception {
+    emulator = StiggEmulator.start(EmulatorSettings.forTests(KEY));
+    sidecar = SidecarHarness.start(emulator.baseUri(), KEY, Map.of("SHUTDOWN_GRACE_SECS", "5"));
+    emulator.setFaults(new dev.stiggsidecar.emulator.faults.Faults(700, 0, 500, false, false));
+    var inFlight = sidecar.futures().withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+        .getBooleanEntitlement(bool("initech", "feature-sso"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> emulator.stats().requests("edge:entitlements") == 1);
+
+    Thread closing = new Thread(() -> sidecar.runtime().close());
+    closing.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !sidecar.runtime().readiness().isServing());
+
+    assertThat(inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS).getAccessDeniedReason())
+        .as("the call in flight completes with Stigg's answer")
+        .isEqualTo(AccessDeniedReason.ACCESS_DENIED_REASON_NO_ACTIVE_SUBSCRIPTION);
+    closing.join(10_000);
+    assertThat(closing.isAlive()).isFalse();
+  }
+
   private void startBoth(Map<String, String> overrides) throws Exception {
     emulator = StiggEmulator.start(EmulatorSettings.forTests(KEY));
     sidecar = overrides.containsKey("WS_ENABLED")
