@@ -4,6 +4,12 @@ import dev.stiggsidecar.sidecar.cache.CaffeineEntitlementCache;
 import dev.stiggsidecar.sidecar.cache.CachingEntitlementStore;
 import dev.stiggsidecar.sidecar.cache.EntitlementStore;
 import dev.stiggsidecar.sidecar.cache.OfflineEntitlementStore;
+import dev.stiggsidecar.sidecar.cache.redis.RedisCodec;
+import dev.stiggsidecar.sidecar.cache.redis.RedisEntitlementStore;
+import dev.stiggsidecar.sidecar.cache.redis.RedisGateway;
+import dev.stiggsidecar.sidecar.cache.redis.RedisKeys;
+import dev.stiggsidecar.sidecar.cache.redis.RefetchSignals;
+import dev.stiggsidecar.sidecar.config.RedisSettings;
 import dev.stiggsidecar.sidecar.config.SidecarConfig;
 import dev.stiggsidecar.sidecar.decision.DecisionEngine;
 import dev.stiggsidecar.sidecar.decision.Fallbacks;
@@ -52,6 +58,7 @@ public final class SidecarRuntime implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Optional<StiggApiClient> upstream;
   private final Optional<RealtimeFeed> feed;
+  private final Optional<RedisGateway> redis;
   private final Readiness readiness;
   private final SidecarGrpcServer grpc;
   private final OpsHttpServer ops;
@@ -74,6 +81,7 @@ public final class SidecarRuntime implements AutoCloseable {
       usage = new OfflineUsageReporter();
       upstream = Optional.empty();
       feed = Optional.empty();
+      redis = Optional.empty();
     } else {
       HttpClient http = HttpClient.newBuilder()
           .connectTimeout(config.upstreamTimeout().compareTo(Duration.ofSeconds(5)) < 0
@@ -81,20 +89,34 @@ public final class SidecarRuntime implements AutoCloseable {
           .version("http".equals(config.graphqlUrl().getScheme()) ? HttpClient.Version.HTTP_1_1
               : HttpClient.Version.HTTP_2)
           .build();
-      EntitlementJson json = new EntitlementJson(new FeatureCatalog());
+      FeatureCatalog catalog = new FeatureCatalog();
+      EntitlementJson json = new EntitlementJson(catalog);
       StiggApiClient client = new StiggApiClient(http, config.apiKey(), config.graphqlUrl(), config.edgeUrl(),
           config.edgeEnabled(), config.upstreamTimeout(), SdkIdentity.ofThisProcess(), json, metrics);
-      store = new CachingEntitlementStore(cache, client, metrics, clock, System::nanoTime, config.maxStaleness());
+      if (config.redis().isPresent()) {
+        RedisSettings settings = config.redis().get();
+        RefetchSignals signals = new RefetchSignals();
+        RedisGateway gateway = new RedisGateway(settings, scheduler, signals);
+        RedisKeys keys = new RedisKeys(settings.environmentPrefix());
+        store = new RedisEntitlementStore(gateway, signals, keys, new RedisCodec(keys, catalog), json, client, metrics,
+            clock, settings.keysTtl(), config.upstreamTimeout());
+        redis = Optional.of(gateway);
+      } else {
+        store = new CachingEntitlementStore(cache, client, metrics, clock, System::nanoTime, config.maxStaleness());
+        redis = Optional.empty();
+      }
       usage = new StiggUsageReporter(client, store);
       upstream = Optional.of(client);
-      feed = config.websocketEnabled()
+      // Redis mode opens no real-time feed: the shared Redis is kept fresh by its writers.
+      feed = config.websocketEnabled() && redis.isEmpty()
           ? Optional.of(new RealtimeFeed(http, config.websocketUrl(), client.connectionInitHeaders(),
               config.upstreamTimeout(), scheduler,
               new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), () -> ThreadLocalRandom.current().nextDouble()),
               metrics, new RealtimeUpdates(store, json)))
           : Optional.empty();
     }
-    readiness = new Readiness(config.offline(), feed, cache::size, cache::weightedSize);
+    readiness = new Readiness(config.offline(), feed, redis.map(gateway -> gateway::isConnected), cache::size,
+        cache::weightedSize);
     metrics.gauge("sidecar.cache.entries", "Cached customer and resource entries", cache::size);
     metrics.gauge("sidecar.cache.size.bytes", "Estimated heap held by cached entries", cache::weightedSize);
     metrics.gauge("sidecar.realtime.connected", "1 while real-time updates flow",
@@ -129,6 +151,7 @@ public final class SidecarRuntime implements AutoCloseable {
           + " (PORT): " + e.getMessage() + hint, e);
     }
     runtime.readiness.serving(true);
+    runtime.redis.ifPresent(RedisGateway::start);
     runtime.upstream.ifPresent(client -> runtime.checkKey(client));
     runtime.feed.ifPresent(RealtimeFeed::start);
     return runtime;
@@ -186,6 +209,7 @@ public final class SidecarRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     feed.ifPresent(RealtimeFeed::close);
+    redis.ifPresent(RedisGateway::close);
     ops.close();
     scheduler.shutdownNow();
     metrics.close();

@@ -72,8 +72,13 @@ public final class ConfigLoader {
     long stalenessSecs = number(SidecarEnv.CACHE_MAX_STALENESS_SECS, SidecarEnv.DEFAULT_CACHE_MAX_STALENESS_SECS, 1,
         86_400, "seconds");
     long graceSecs = number(SidecarEnv.SHUTDOWN_GRACE_SECS, SidecarEnv.DEFAULT_SHUTDOWN_GRACE_SECS, 0, 600, "seconds");
-    text(SidecarEnv.REDIS_ENVIRONMENT_PREFIX).ifPresent(prefix -> problems.add(SidecarEnv.REDIS_ENVIRONMENT_PREFIX
-        + ": Redis cache mode is not available in this version; unset it to use the in-memory cache"));
+    Optional<RedisSettings> redis = text(SidecarEnv.REDIS_ENVIRONMENT_PREFIX).map(prefix -> new RedisSettings(prefix,
+        text(SidecarEnv.REDIS_HOST).orElse(SidecarEnv.DEFAULT_REDIS_HOST),
+        (int) number(SidecarEnv.REDIS_PORT, SidecarEnv.DEFAULT_REDIS_PORT, 1, 65_535, "a TCP port"),
+        (int) number(SidecarEnv.REDIS_DB, 0, 0, 1_000, "a Redis database number"),
+        text(SidecarEnv.REDIS_USERNAME), text(SidecarEnv.REDIS_PASSWORD), bool(SidecarEnv.REDIS_TLS, false),
+        Duration.ofSeconds(number(SidecarEnv.REDIS_KEYS_TTL_IN_SECS, SidecarEnv.DEFAULT_REDIS_KEYS_TTL_IN_SECS, 1,
+            Integer.MAX_VALUE, "seconds"))));
     boolean edgeEnabled = bool(SidecarEnv.EDGE_ENABLED, true);
     boolean websocketEnabled = bool(SidecarEnv.WS_ENABLED, true);
     if (!problems.isEmpty()) {
@@ -83,7 +88,7 @@ public final class ConfigLoader {
         withPath(apiUrl, "/graphql"), edgeEnabled, edgeUrl, websocketEnabled, withPath(websocketUrl, "/graphql"),
         fallbacks, cacheBytes, offline, text(SidecarEnv.GRPC_BIND_ADDRESS).orElse(SidecarEnv.DEFAULT_GRPC_BIND_ADDRESS),
         grpcPort, text(SidecarEnv.HTTP_BIND_ADDRESS).orElse(SidecarEnv.DEFAULT_HTTP_BIND_ADDRESS), httpPort, logLevel,
-        Duration.ofMillis(timeoutMs), Duration.ofSeconds(stalenessSecs), Duration.ofSeconds(graceSecs));
+        Duration.ofMillis(timeoutMs), Duration.ofSeconds(stalenessSecs), Duration.ofSeconds(graceSecs), redis);
   }
 
   /**

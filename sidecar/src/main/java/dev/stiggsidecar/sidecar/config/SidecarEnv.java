@@ -19,6 +19,13 @@ public final class SidecarEnv {
   public static final String PORT = "PORT";
   public static final String LOG_LEVEL = "LOG_LEVEL";
   public static final String REDIS_ENVIRONMENT_PREFIX = "REDIS_ENVIRONMENT_PREFIX";
+  public static final String REDIS_HOST = "REDIS_HOST";
+  public static final String REDIS_PORT = "REDIS_PORT";
+  public static final String REDIS_DB = "REDIS_DB";
+  public static final String REDIS_USERNAME = "REDIS_USERNAME";
+  public static final String REDIS_PASSWORD = "REDIS_PASSWORD";
+  public static final String REDIS_TLS = "REDIS_TLS";
+  public static final String REDIS_KEYS_TTL_IN_SECS = "REDIS_KEYS_TTL_IN_SECS";
 
   // This sidecar's own settings.
   public static final String HTTP_PORT = "HTTP_PORT";
@@ -37,6 +44,9 @@ public final class SidecarEnv {
   public static final int DEFAULT_CACHE_MAX_STALENESS_SECS = 60;
   public static final int DEFAULT_SHUTDOWN_GRACE_SECS = 10;
   public static final String DEFAULT_LOG_LEVEL = "info";
+  public static final String DEFAULT_REDIS_HOST = "localhost";
+  public static final int DEFAULT_REDIS_PORT = 6379;
+  public static final int DEFAULT_REDIS_KEYS_TTL_IN_SECS = 604_800;
 
   private SidecarEnv() {}
 }

@@ -20,14 +20,17 @@ public final class Readiness {
 
   private final boolean offline;
   private final Optional<RealtimeFeed> feed;
+  private final Optional<java.util.function.BooleanSupplier> redisConnected;
   private final LongSupplier cacheEntries;
   private final LongSupplier cacheBytes;
   private volatile boolean serving;
   private volatile KeyState keyState = KeyState.UNCHECKED;
 
-  public Readiness(boolean offline, Optional<RealtimeFeed> feed, LongSupplier cacheEntries, LongSupplier cacheBytes) {
+  public Readiness(boolean offline, Optional<RealtimeFeed> feed,
+      Optional<java.util.function.BooleanSupplier> redisConnected, LongSupplier cacheEntries, LongSupplier cacheBytes) {
     this.offline = offline;
     this.feed = feed;
+    this.redisConnected = redisConnected;
     this.cacheEntries = cacheEntries;
     this.cacheBytes = cacheBytes;
   }
@@ -54,7 +57,8 @@ public final class Readiness {
       return "offline";
     }
     boolean realtimeOk = feed.map(f -> f.state() == RealtimeFeed.State.CONNECTED).orElse(true);
-    return keyState == KeyState.VALID && realtimeOk ? "connected" : "degraded";
+    boolean redisOk = redisConnected.map(java.util.function.BooleanSupplier::getAsBoolean).orElse(true);
+    return keyState == KeyState.VALID && realtimeOk && redisOk ? "connected" : "degraded";
   }
 
   public ObjectNode toJson() {
@@ -64,6 +68,7 @@ public final class Readiness {
     if (!offline) {
       body.put("apiKey", keyState.name().toLowerCase(Locale.ROOT));
       body.put("realtime", feed.map(f -> f.state().name().toLowerCase(Locale.ROOT)).orElse("disabled"));
+      redisConnected.ifPresent(connected -> body.put("redis", connected.getAsBoolean() ? "connected" : "disconnected"));
     }
     ObjectNode cache = body.putObject("cache");
     cache.put("entries", cacheEntries.getAsLong());

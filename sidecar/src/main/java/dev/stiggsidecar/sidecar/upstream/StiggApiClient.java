@@ -76,19 +76,22 @@ public final class StiggApiClient {
 
   /** The entitlements of {@code key}: over Edge when enabled, unless {@code viaGraphql} is asked. */
   public CompletableFuture<CustomerEntitlements> fetchEntitlements(EntityKey key, boolean viaGraphql) {
+    return fetchFragments(key, viaGraphql).thenApply(list -> entitlementJson.entitlements(list, System.nanoTime()));
+  }
+
+  /** The same fetch, answering Stigg's {@code EntitlementFragment} list as received (for Redis). */
+  public CompletableFuture<JsonNode> fetchFragments(EntityKey key, boolean viaGraphql) {
     if (edgeEnabled && !viaGraphql) {
       String url = edgeUrl + "/v1/c/" + encode(key.customerId()) + "/entitlements.json"
           + key.resourceId().map(resource -> "?resourceId=" + encode(resource)).orElse("");
-      return get("entitlements", url, body -> entitlementJson.entitlements(body.path("data").path("entitlements"),
-          System.nanoTime()));
+      return get("entitlements", url, body -> body.path("data").path("entitlements"));
     }
     ObjectNode query = json.createObjectNode();
     query.put("customerId", key.customerId());
     key.resourceId().ifPresent(resource -> query.put("resourceId", resource));
     ObjectNode variables = json.createObjectNode();
     variables.set("query", query);
-    return graphql("GetEntitlements", GraphqlDocuments.GET_ENTITLEMENTS, variables,
-        data -> entitlementJson.entitlements(data.path("entitlements"), System.nanoTime()));
+    return graphql("GetEntitlements", GraphqlDocuments.GET_ENTITLEMENTS, variables, data -> data.path("entitlements"));
   }
 
   public CompletableFuture<UsageMeasurement> reportUsage(UsageReport report) {

@@ -105,8 +105,26 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void redisModeIsRefusedClearlyUntilItIsAvailable() {
-    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SERVER_API_KEY", "k", "REDIS_ENVIRONMENT_PREFIX", "prod"), HEAP))
-        .hasMessageContaining("REDIS_ENVIRONMENT_PREFIX: Redis cache mode is not available in this version");
+  void redisModeTakesStiggsDefaultsAndNeverPrintsThePassword() throws ConfigException {
+    SidecarConfig config = ConfigLoader.load(Map.of("SERVER_API_KEY", "k", "REDIS_ENVIRONMENT_PREFIX", "prod",
+        "REDIS_PASSWORD", "redis-secret", "REDIS_TLS", "1"), HEAP);
+    SidecarConfig memory = ConfigLoader.load(Map.of("SERVER_API_KEY", "k"), HEAP);
+
+    RedisSettings redis = config.redis().orElseThrow();
+    assertThat(redis.host()).isEqualTo("localhost");
+    assertThat(redis.port()).isEqualTo(6379);
+    assertThat(redis.database()).isZero();
+    assertThat(redis.tls()).isTrue();
+    assertThat(redis.keysTtl()).isEqualTo(Duration.ofDays(7));
+    assertThat(config.toString()).doesNotContain("redis-secret");
+    assertThat(memory.redis()).isEmpty();
+  }
+
+  @Test
+  void badRedisSettingsAreNamed() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SERVER_API_KEY", "k", "REDIS_ENVIRONMENT_PREFIX", "p",
+        "REDIS_PORT", "0", "REDIS_KEYS_TTL_IN_SECS", "soon"), HEAP))
+        .hasMessageContaining("REDIS_PORT: must be a whole number from 1 to 65535")
+        .hasMessageContaining("REDIS_KEYS_TTL_IN_SECS: must be a whole number");
   }
 }

@@ -1,0 +1,319 @@
+package dev.stiggsidecar.sidecar.cache.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stiggsidecar.sidecar.cache.EntitlementStore;
+import dev.stiggsidecar.sidecar.cache.Lookup;
+import dev.stiggsidecar.sidecar.entitlement.CreditBalance;
+import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.sidecar.entitlement.EntityKey;
+import dev.stiggsidecar.sidecar.logging.ThrottledLog;
+import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
+import dev.stiggsidecar.sidecar.upstream.EntitlementJson;
+import dev.stiggsidecar.sidecar.upstream.StiggApiClient;
+import dev.stiggsidecar.sidecar.upstream.UpstreamException;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis cache mode: entitlements live in a Redis shared with other sidecars and Stigg's Persistent
+ * Cache Service, in Stigg's layout ({@link RedisKeys}, {@link RedisCodec}).
+ *
+ * <p>Design notes.
+ * <ul>
+ *   <li><b>Reads</b> follow Stigg's rule: the entitlement map must be there, and for a resource its
+ *       customer's map must be there and not newer than the resource's; each metered feature's usage
+ *       key must be there too. Anything missing is a miss.
+ *   <li><b>Misses</b> are fetched once across all sidecars: the first to take the refetch lock
+ *       fetches from Stigg, writes Redis and publishes on the refetch channel; the others wait for
+ *       that message (up to the upstream timeout plus 500 ms), then read Redis, and fetch
+ *       themselves only if it still has nothing. Within one process, concurrent loads of a key
+ *       share one attempt.
+ *   <li><b>Writes</b> are last-writer-wins by message timestamp ({@link LastWriterWins}), under the
+ *       write lock other Stigg writers take, with the TTL on every key.
+ *   <li><b>Redis failures</b> never fail a check: it is answered from Stigg's API (then from
+ *       fallbacks), and counted in {@code sidecar_redis_client_errors_total}.
+ * </ul>
+ * Redis mode opens no real-time websocket: freshness comes from the writers of the shared Redis.
+ */
+public final class RedisEntitlementStore implements EntitlementStore {
+
+  private static final Duration LOCK_LEASE = Duration.ofSeconds(5);
+  private static final String RELEASE_LOCK =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+  private final RedisGateway redis;
+  private final RedisKeys keys;
+  private final RedisCodec codec;
+  private final EntitlementJson json;
+  private final StiggApiClient upstream;
+  private final SidecarMetrics metrics;
+  private final Clock clock;
+  private final long ttlSeconds;
+  private final Duration waitForOthers;
+  private final RefetchSignals signals;
+  private final Map<EntityKey, CompletableFuture<Lookup>> loads = new ConcurrentHashMap<>();
+  private final ThrottledLog redisFailures;
+
+  public RedisEntitlementStore(RedisGateway redis, RefetchSignals signals, RedisKeys keys, RedisCodec codec,
+      EntitlementJson json, StiggApiClient upstream, SidecarMetrics metrics, Clock clock, Duration ttl,
+      Duration upstreamTimeout) {
+    this.redis = redis;
+    this.signals = signals;
+    this.keys = keys;
+    this.codec = codec;
+    this.json = json;
+    this.upstream = upstream;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.ttlSeconds = ttl.toSeconds();
+    this.waitForOthers = upstreamTimeout.plusMillis(500);
+    this.redisFailures = new ThrottledLog(LoggerFactory.getLogger(RedisEntitlementStore.class), Duration.ofSeconds(30),
+        System::nanoTime);
+  }
+
+  /** Every check reads Redis: there is no in-process copy to answer from without I/O. */
+  @Override
+  public Optional<CustomerEntitlements> cached(EntityKey key) {
+    return Optional.empty();
+  }
+
+  @Override
+  public CompletableFuture<Lookup> load(EntityKey key) {
+    CompletableFuture<Lookup> mine = new CompletableFuture<>();
+    CompletableFuture<Lookup> existing = loads.putIfAbsent(key, mine);
+    if (existing != null) {
+      return existing;
+    }
+    readOrRefetch(key).whenComplete((lookup, error) -> {
+      loads.remove(key, mine);
+      if (error != null) {
+        mine.complete(Lookup.unavailable("upstream_error"));
+      } else {
+        mine.complete(lookup);
+      }
+    });
+    return mine;
+  }
+
+  @Override
+  public CompletableFuture<Lookup> reload(EntityKey key) {
+    return fetchAndWrite(key, true).handle((entry, error) ->
+        error == null ? Lookup.of(entry) : Lookup.unavailable(cause(error)));
+  }
+
+  @Override
+  public void replace(EntityKey key, CustomerEntitlements entry) {
+    // Redis mode has no real-time feed: the shared Redis is kept fresh by its writers.
+  }
+
+  /** After a usage report: Stigg's answer replaces the usage key, if the feature is cached. */
+  @Override
+  public void updateUsage(EntityKey key, String featureId, double currentUsage, long periodStart, long periodEnd) {
+    Optional<RedisAsyncCommands<String, String>> commands = redis.commands();
+    if (commands.isEmpty()) {
+      return;
+    }
+    String usageKey = keys.usage(key, featureId);
+    commands.get().exists(usageKey).toCompletableFuture().thenCompose(count -> count == 0
+        ? CompletableFuture.completedFuture(0L)
+        : LastWriterWins.write(commands.get(), new RedisValues(List.of(new RedisValues.Entry(usageKey,
+            RedisCodec.usageValue(currentUsage, periodStart, periodEnd), clock.millis()))), ttlSeconds))
+        .whenComplete((written, error) -> {
+          if (error != null) {
+            redisFailed("updating usage of " + key, error);
+          }
+        });
+  }
+
+  @Override
+  public void applyCreditBalance(EntityKey key, CreditBalance balance) {
+    // Credit balances reach Redis through its writers in Redis mode.
+  }
+
+  @Override
+  public void clear() {
+    // The shared Redis is not this sidecar's to clear.
+  }
+
+  @Override
+  public void realtimeConnected(boolean connected) {
+    // Redis mode opens no real-time feed.
+  }
+
+  private CompletableFuture<Lookup> readOrRefetch(EntityKey key) {
+    Optional<RedisAsyncCommands<String, String>> commands = redis.commands();
+    if (commands.isEmpty()) {
+      metrics.redisError();
+      return fetchOnly(key);
+    }
+    return read(commands.get(), key).thenCompose(found -> {
+      if (found.isPresent()) {
+        metrics.cacheHit();
+        return CompletableFuture.completedFuture(Lookup.of(found.get()));
+      }
+      metrics.cacheMiss();
+      return warmCustomer(commands.get(), key).thenCompose(ignored -> refetchAfterMiss(commands.get(), key));
+    }).exceptionallyCompose(error -> {
+      redisFailed("reading " + key, error);
+      return fetchOnly(key);
+    });
+  }
+
+  /**
+   * A resource's entries are read only alongside its customer's: when the customer's map is
+   * missing, it is fetched too (concurrently with nothing else waiting on it), as Stigg's SDK does.
+   */
+  private CompletableFuture<Void> warmCustomer(RedisAsyncCommands<String, String> commands, EntityKey key) {
+    if (!key.isResourceScoped()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return commands.exists(keys.entitlements(key.global())).toCompletableFuture().thenCompose(count -> count > 0
+        ? CompletableFuture.<Void>completedFuture(null)
+        : fetchAndWrite(key.global(), false).handle((entry, error) -> null));
+  }
+
+  /** Stigg's read rule (see the class notes); empty is a miss. */
+  private CompletableFuture<Optional<CustomerEntitlements>> read(RedisAsyncCommands<String, String> commands,
+      EntityKey key) {
+    String mapKey = keys.entitlements(key);
+    List<String> wanted = new ArrayList<>(List.of(mapKey));
+    if (key.isResourceScoped()) {
+      wanted.add(RedisKeys.timestamp(mapKey));
+      wanted.add(RedisKeys.timestamp(keys.entitlements(key.global())));
+    }
+    return commands.mget(wanted.toArray(new String[0])).toCompletableFuture().thenCompose(values -> {
+      String map = value(values, 0);
+      if (map == null) {
+        return CompletableFuture.completedFuture(Optional.empty());
+      }
+      if (key.isResourceScoped()) {
+        String resourceStamp = value(values, 1);
+        String customerStamp = value(values, 2);
+        if (customerStamp == null || resourceStamp == null || Long.parseLong(customerStamp) > Long.parseLong(resourceStamp)) {
+          return CompletableFuture.completedFuture(Optional.empty());
+        }
+      }
+      List<String> metered = RedisCodec.meteredFeatures(map);
+      if (metered.isEmpty()) {
+        return CompletableFuture.completedFuture(codec.read(map, Map.of(), System.nanoTime()));
+      }
+      String[] usageKeys = metered.stream().map(featureId -> keys.usage(key, featureId)).toArray(String[]::new);
+      return commands.mget(usageKeys).toCompletableFuture().thenApply(usage -> {
+        Map<String, String> byFeature = new HashMap<>();
+        for (int i = 0; i < metered.size(); i++) {
+          String value = value(usage, i);
+          if (value != null) {
+            byFeature.put(metered.get(i), value);
+          }
+        }
+        return codec.read(map, byFeature, System.nanoTime());
+      });
+    });
+  }
+
+  /** One fetch across all sidecars: take the refetch lock, or wait for its holder's message. */
+  private CompletableFuture<Lookup> refetchAfterMiss(RedisAsyncCommands<String, String> commands, EntityKey key) {
+    String channel = keys.refetchChannel(key);
+    String lock = keys.refetchLock(key);
+    String token = UUID.randomUUID().toString().replace("-", "");
+    CompletableFuture<String> done = signals.await(channel);
+    return subscribe(channel)
+        .thenCompose(ignored -> commands.set(lock, token, SetArgs.Builder.nx().px(LOCK_LEASE.toMillis()))
+            .toCompletableFuture())
+        .thenCompose(acquired -> {
+          if ("OK".equals(acquired)) {
+            return fetchAndWrite(key, false).handle((entry, error) -> {
+              commands.publish(channel, error == null ? "{}" : "{\"error\":\"fetch failed\"}");
+              commands.eval(RELEASE_LOCK, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {lock}, token);
+              return error == null ? Lookup.of(entry) : Lookup.unavailable(cause(error));
+            });
+          }
+          return done.completeOnTimeout("timeout", waitForOthers.toMillis(), TimeUnit.MILLISECONDS)
+              .thenCompose(message -> read(commands, key))
+              .thenCompose(found -> found.map(entry -> CompletableFuture.completedFuture(Lookup.of(entry)))
+                  .orElseGet(() -> fetchOnly(key)));
+        })
+        .whenComplete((lookup, error) -> {
+          signals.forget(channel, done);
+          redis.pubSub().ifPresent(connection -> connection.async().unsubscribe(channel));
+        });
+  }
+
+  private CompletableFuture<Void> subscribe(String channel) {
+    return redis.pubSub().map(connection -> connection.async().subscribe(channel).toCompletableFuture())
+        .orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException("Redis pub/sub is not connected")));
+  }
+
+  /** Fetches from Stigg and writes Redis (last writer wins); answers the fetched entry either way. */
+  private CompletableFuture<CustomerEntitlements> fetchAndWrite(EntityKey key, boolean viaGraphql) {
+    CompletableFuture<JsonNode> fetched = upstream.fetchFragments(key, viaGraphql);
+    return fetched.thenCompose(fragments -> {
+      CustomerEntitlements entry = json.entitlements(fragments, System.nanoTime());
+      Optional<RedisAsyncCommands<String, String>> commands = redis.commands();
+      if (commands.isEmpty()) {
+        return CompletableFuture.completedFuture(entry);
+      }
+      RedisValues values = codec.values(key, fragments, clock.millis());
+      return writeUnderLock(commands.get(), key, values).handle((written, error) -> {
+        if (error != null) {
+          redisFailed("writing " + key, error);
+        }
+        return entry;
+      });
+    });
+  }
+
+  /** Takes the write lock other Stigg writers use (best effort: the write is atomic anyway). */
+  private CompletableFuture<Long> writeUnderLock(RedisAsyncCommands<String, String> commands, EntityKey key,
+      RedisValues values) {
+    String lock = keys.writeLock(key);
+    String token = UUID.randomUUID().toString().replace("-", "");
+    return commands.set(lock, token, SetArgs.Builder.nx().px(LOCK_LEASE.toMillis())).toCompletableFuture()
+        .thenCompose(acquired -> LastWriterWins.write(commands, values, ttlSeconds).whenComplete((written, error) -> {
+          if ("OK".equals(acquired)) {
+            commands.eval(RELEASE_LOCK, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {lock}, token);
+          }
+        }));
+  }
+
+  /** Straight from Stigg, without Redis (Redis is down, or had nothing after waiting). */
+  private CompletableFuture<Lookup> fetchOnly(EntityKey key) {
+    return upstream.fetchEntitlements(key, false).handle((entry, error) ->
+        error == null ? Lookup.of(entry) : Lookup.unavailable(cause(error)));
+  }
+
+  private void redisFailed(String what, Throwable error) {
+    metrics.redisError();
+    redisFailures.warn("Redis failed " + what + ": " + rootMessage(error) + "; answering from Stigg's API");
+  }
+
+  private static String value(List<KeyValue<String, String>> values, int index) {
+    return index < values.size() && values.get(index).hasValue() ? values.get(index).getValue() : null;
+  }
+
+  private static String cause(Throwable error) {
+    return UpstreamException.of(error).kind() == UpstreamException.Kind.INVALID_API_KEY
+        ? "invalid_api_key" : "upstream_error";
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.stiggsidecar.sidecar.cache.redis;
+
+import dev.stiggsidecar.sidecar.config.RedisSettings;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecar's Redis connections: one for commands, one for pub/sub. They are opened in the
+ * background and retried until Redis answers (the sidecar never waits for Redis to start), then kept
+ * up by Lettuce's reconnect. While Redis is unreachable, commands fail at once instead of queueing,
+ * so checks go to Stigg's API without delay.
+ */
+public final class RedisGateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisGateway.class);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
+
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final ScheduledExecutorService scheduler;
+  private final RefetchSignals signals;
+  private volatile StatefulRedisConnection<String, String> connection;
+  private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+  private volatile boolean closed;
+
+  public RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler, RefetchSignals signals) {
+    RedisURI.Builder builder = RedisURI.builder().withHost(settings.host()).withPort(settings.port())
+        .withDatabase(settings.database()).withSsl(settings.tls()).withTimeout(COMMAND_TIMEOUT);
+    settings.password().ifPresent(password -> settings.username().ifPresentOrElse(
+        username -> builder.withAuthentication(username, password.toCharArray()),
+        () -> builder.withPassword(password.toCharArray())));
+    this.uri = builder.build();
+    this.client = RedisClient.create();
+    this.client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+        .socketOptions(SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).build())
+        .build());
+    this.scheduler = scheduler;
+    this.signals = signals;
+  }
+
+  /** Starts connecting; returns at once. */
+  public void start() {
+    connect();
+  }
+
+  /** The command API, when connected. */
+  public Optional<RedisAsyncCommands<String, String>> commands() {
+    StatefulRedisConnection<String, String> current = connection;
+    return current != null && current.isOpen() ? Optional.of(current.async()) : Optional.empty();
+  }
+
+  public Optional<StatefulRedisPubSubConnection<String, String>> pubSub() {
+    StatefulRedisPubSubConnection<String, String> current = pubSub;
+    return current != null && current.isOpen() ? Optional.of(current) : Optional.empty();
+  }
+
+  public boolean isConnected() {
+    return commands().isPresent() && pubSub().isPresent();
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (connection == null) {
+        connection = client.connect(StringCodec.UTF8, uri);
+      }
+      if (pubSub == null) {
+        StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub(StringCodec.UTF8, uri);
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String channel, String message) {
+            signals.deliver(channel, message);
+          }
+        });
+        pubSub = subscriber;
+      }
+      log.info("connected to Redis at {}:{} (db {})", uri.getHost(), uri.getPort(), uri.getDatabase());
+    } catch (RuntimeException e) {
+      log.warn("cannot connect to Redis at {}:{} ({}); answering from Stigg's API meanwhile, retrying",
+          uri.getHost(), uri.getPort(), e.getMessage());
+      scheduler.schedule(this::connect, CONNECT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (pubSub != null) {
+      pubSub.close();
+    }
+    if (connection != null) {
+      connection.close();
+    }
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}

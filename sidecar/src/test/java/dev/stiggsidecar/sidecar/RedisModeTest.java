@@ -1,0 +1,202 @@
+package dev.stiggsidecar.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stiggsidecar.emulator.EmulatorSettings;
+import dev.stiggsidecar.emulator.StiggEmulator;
+import dev.stiggsidecar.emulator.faults.Faults;
+import dev.stiggsidecar.sidecar.cache.redis.LastWriterWins;
+import dev.stiggsidecar.sidecar.cache.redis.RedisValues;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.stigg.sidecar.proto.v1.GetBooleanEntitlementRequest;
+import io.stigg.sidecar.proto.v1.GetMeteredEntitlementRequest;
+import io.stigg.sidecar.proto.v1.GetMeteredEntitlementResponse;
+import io.stigg.sidecar.proto.v1.ReportUsageRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Redis cache mode against a real redis-server, Stigg's key layout, and several sidecars sharing it. */
+class RedisModeTest {
+
+  private static final String KEY = "redis-test-key";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private StiggEmulator emulator;
+  private RedisProcess redis;
+  private RedisClient client;
+  private StatefulRedisConnection<String, String> connection;
+  private final List<SidecarHarness> sidecars = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    emulator = StiggEmulator.start(EmulatorSettings.forTests(KEY));
+    redis = RedisProcess.start();
+    client = RedisClient.create("redis://127.0.0.1:" + redis.port());
+    connection = client.connect();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (SidecarHarness sidecar : sidecars) {
+      sidecar.close();
+    }
+    connection.close();
+    client.shutdown();
+    redis.close();
+    emulator.close();
+  }
+
+  @Test
+  void aMissIsReadThroughAndWrittenThroughInStiggsLayoutWithTheTtl() throws Exception {
+    SidecarHarness first = sidecar(Map.of());
+    RedisCommands<String, String> r = connection.sync();
+
+    assertThat(metered(first, "globex").getEntitlement().getCurrentUsage()).isEqualTo(999);
+
+    JsonNode map = JSON.readTree(r.get("envp:c_globex"));
+    assertThat(map.fieldNames()).toIterable().containsExactlyInAnyOrder("feature-seats", "feature-api-calls",
+        "feature-region");
+    assertThat(map.at("/feature-api-calls/calculatedEntitlement/feature").toString())
+        .isEqualTo("{\"id\":\"feature-api-calls\",\"featureType\":\"NUMBER\",\"meterType\":\"Incremental\","
+            + "\"units\":\"call\",\"unitsPlural\":\"calls\"}");
+    assertThat(map.at("/feature-region/calculatedEntitlement/usageLimit").isNull()).as("usageLimit null kept").isTrue();
+    assertThat(map.at("/feature-api-calls/featureUsage/usagePeriodStart").isNumber()).as("epoch ms").isTrue();
+    assertThat(r.get("envp:c_globex:f_feature-api-calls")).matches(
+        "\\{\"currentUsage\":999,\"usagePeriodStart\":\\d+,\"usagePeriodEnd\":\\d+}");
+    assertThat(r.get("envp:c_globex#timestamp")).matches("\\d{13}");
+    for (String key : List.of("envp:c_globex", "envp:c_globex#timestamp", "envp:c_globex:f_feature-api-calls",
+        "envp:c_globex:f_feature-api-calls#timestamp")) {
+      assertThat(r.ttl(key)).as("TTL of " + key).isBetween(3_000L, 3_600L);
+    }
+
+    SidecarHarness second = sidecar(Map.of());
+    assertThat(metered(second, "globex").getEntitlement().getCurrentUsage()).isEqualTo(999);
+    assertThat(emulator.stats().entitlementFetches("globex")).as("the second sidecar read Redis").isEqualTo(1);
+  }
+
+  @Test
+  void anUnknownCustomerIsCachedEmptyWithTimestampZero() throws Exception {
+    SidecarHarness sidecar = sidecar(Map.of());
+
+    sidecar.blocking().getBooleanEntitlement(bool("ghost"));
+    sidecar.blocking().getBooleanEntitlement(bool("ghost"));
+
+    assertThat(connection.sync().get("envp:c_ghost")).isEqualTo("{}");
+    assertThat(connection.sync().get("envp:c_ghost#timestamp")).isEqualTo("0");
+    assertThat(emulator.stats().entitlementFetches("ghost")).isEqualTo(1);
+  }
+
+  @Test
+  void anOlderWriteNeverOverwritesANewerOne() {
+    var async = connection.async();
+
+    write(async, "new", 200);
+    write(async, "older", 100);
+    assertThat(connection.sync().get("envp:lww")).isEqualTo("new");
+    write(async, "newer", 300);
+    assertThat(connection.sync().get("envp:lww")).isEqualTo("newer");
+    write(async, "untimed", 0);
+    assertThat(connection.sync().get("envp:lww")).as("timestamp 0 always writes").isEqualTo("untimed");
+    assertThat(connection.sync().ttl("envp:lww#timestamp")).isPositive();
+  }
+
+  @Test
+  void concurrentMissesAcrossSidecarsMakeOneFetch() throws Exception {
+    List<SidecarHarness> three = List.of(sidecar(Map.of()), sidecar(Map.of()), sidecar(Map.of()));
+    emulator.setFaults(new Faults(300, 0, 500, false, false));
+    List<com.google.common.util.concurrent.ListenableFuture<GetMeteredEntitlementResponse>> answers = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      answers.add(three.get(i % 3).futures().withDeadlineAfter(20, TimeUnit.SECONDS).getMeteredEntitlement(
+          GetMeteredEntitlementRequest.newBuilder().setCustomerId("acme").setFeatureId("feature-api-calls").build()));
+    }
+    for (var answer : answers) {
+      assertThat(answer.get(20, TimeUnit.SECONDS).getEntitlement().getCurrentUsage()).isEqualTo(1_200);
+    }
+
+    assertThat(emulator.stats().entitlementFetches("acme")).isEqualTo(1);
+  }
+
+  @Test
+  void withRedisDownChecksAreAnsweredFromTheApiAndRedisIsUsedAgainWhenBack() throws Exception {
+    SidecarHarness sidecar = sidecar(Map.of());
+    redis.stop();
+
+    assertThat(metered(sidecar, "globex").getIsFallback()).isFalse();
+    assertThat(metered(sidecar, "globex").getEntitlement().getCurrentUsage()).isEqualTo(999);
+    assertThat(sidecar.get("/metrics").body()).containsPattern("sidecar_redis_client_errors_total [1-9]");
+    await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.get("/readyz").body().contains("\"redis\":\"disconnected\""));
+
+    redis.restart();
+    await().atMost(Duration.ofSeconds(30)).until(() -> sidecar.get("/readyz").body().contains("\"redis\":\"connected\""));
+    connection.close();
+    connection = client.connect();
+    metered(sidecar, "initech");
+    await().atMost(Duration.ofSeconds(5)).until(() -> connection.sync().get("envp:c_initech") != null);
+  }
+
+  @Test
+  void usageReportsUpdateTheSharedUsageKey() throws Exception {
+    SidecarHarness sidecar = sidecar(Map.of());
+    metered(sidecar, "acme");
+
+    sidecar.blocking().reportUsage(ReportUsageRequest.newBuilder().setCustomerId("acme").setFeatureId("feature-api-calls")
+        .setValue(3).build());
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> connection.sync().get("envp:c_acme:f_feature-api-calls")
+        .startsWith("{\"currentUsage\":1203,"));
+    assertThat(metered(sidecar, "acme").getEntitlement().getCurrentUsage()).isEqualTo(1_203);
+  }
+
+  @Test
+  void readersAcceptTheNewerFormatWithUsageData() throws Exception {
+    RedisCommands<String, String> r = connection.sync();
+    r.set("envp:c_writer", "{\"feat-met\":{\"calculatedEntitlement\":{\"type\":\"Feature\",\"feature\":{\"id\":\"feat-met\","
+        + "\"featureType\":\"NUMBER\",\"meterType\":\"Incremental\",\"units\":\"\",\"unitsPlural\":\"\"},\"usageLimit\":10,"
+        + "\"hasUnlimitedUsage\":false,\"hasSoftLimit\":false,\"enumValues\":[]},\"usageData\":{\"resetPeriod\":null,"
+        + "\"resetPeriodConfiguration\":null,\"currentUsage\":0}}}");
+    r.set("envp:c_writer#timestamp", "1");
+    r.set("envp:c_writer:f_feat-met", "{\"currentUsage\":7}");
+    SidecarHarness sidecar = sidecar(Map.of());
+
+    GetMeteredEntitlementResponse answer = sidecar.blocking().getMeteredEntitlement(GetMeteredEntitlementRequest
+        .newBuilder().setCustomerId("writer").setFeatureId("feat-met").build());
+
+    assertThat(answer.getEntitlement().getUsageLimit()).isEqualTo(10);
+    assertThat(answer.getEntitlement().getCurrentUsage()).isEqualTo(7);
+    assertThat(emulator.stats().entitlementFetches("writer")).isZero();
+  }
+
+  private void write(io.lettuce.core.api.async.RedisAsyncCommands<String, String> async, String value, long timestamp) {
+    LastWriterWins.write(async, new RedisValues(List.of(new RedisValues.Entry("envp:lww", value, timestamp))), 60).join();
+  }
+
+  private SidecarHarness sidecar(Map<String, String> overrides) throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of("REDIS_ENVIRONMENT_PREFIX", "envp", "REDIS_HOST", "127.0.0.1",
+        "REDIS_PORT", String.valueOf(redis.port()), "REDIS_KEYS_TTL_IN_SECS", "3600"));
+    env.putAll(overrides);
+    SidecarHarness sidecar = SidecarHarness.start(emulator.baseUri(), KEY, env);
+    sidecars.add(sidecar);
+    return sidecar;
+  }
+
+  private static GetMeteredEntitlementResponse metered(SidecarHarness sidecar, String customer) {
+    return sidecar.blocking().getMeteredEntitlement(GetMeteredEntitlementRequest.newBuilder().setCustomerId(customer)
+        .setFeatureId("feature-api-calls").build());
+  }
+
+  private static GetBooleanEntitlementRequest bool(String customer) {
+    return GetBooleanEntitlementRequest.newBuilder().setCustomerId(customer).setFeatureId("feature-sso").build();
+  }
+}
