@@ -4,11 +4,8 @@ import dev.stiggsidecar.sidecar.cache.CaffeineEntitlementCache;
 import dev.stiggsidecar.sidecar.cache.CachingEntitlementStore;
 import dev.stiggsidecar.sidecar.cache.EntitlementStore;
 import dev.stiggsidecar.sidecar.cache.OfflineEntitlementStore;
-import dev.stiggsidecar.sidecar.cache.redis.RedisCodec;
 import dev.stiggsidecar.sidecar.cache.redis.RedisEntitlementStore;
 import dev.stiggsidecar.sidecar.cache.redis.RedisGateway;
-import dev.stiggsidecar.sidecar.cache.redis.RedisKeys;
-import dev.stiggsidecar.sidecar.cache.redis.RefetchSignals;
 import dev.stiggsidecar.sidecar.config.RedisSettings;
 import dev.stiggsidecar.sidecar.config.SidecarConfig;
 import dev.stiggsidecar.sidecar.decision.DecisionEngine;
@@ -95,12 +92,11 @@ public final class SidecarRuntime implements AutoCloseable {
           config.edgeEnabled(), config.upstreamTimeout(), SdkIdentity.ofThisProcess(), json, metrics);
       if (config.redis().isPresent()) {
         RedisSettings settings = config.redis().get();
-        RefetchSignals signals = new RefetchSignals();
-        RedisGateway gateway = new RedisGateway(settings, scheduler, signals);
-        RedisKeys keys = new RedisKeys(settings.environmentPrefix());
-        store = new RedisEntitlementStore(gateway, signals, keys, new RedisCodec(keys, catalog), json, client, metrics,
-            clock, settings.keysTtl(), config.upstreamTimeout());
-        redis = Optional.of(gateway);
+        RedisEntitlementStore redisStore = new RedisEntitlementStore(settings, scheduler,
+            settings.nearCache() ? Optional.of(cache) : Optional.empty(), catalog, json, client, metrics, clock,
+            config.upstreamTimeout());
+        store = redisStore;
+        redis = Optional.of(redisStore.gateway());
       } else {
         store = new CachingEntitlementStore(cache, client, metrics, clock, System::nanoTime, config.maxStaleness());
         redis = Optional.empty();

@@ -178,6 +178,52 @@ class RedisModeTest {
     assertThat(emulator.stats().entitlementFetches("writer")).isZero();
   }
 
+  @Test
+  void theNearCacheAnswersWithoutRedisAndFollowsChangesMadeByOthers() throws Exception {
+    SidecarHarness sidecar = sidecar(Map.of());
+    RedisCommands<String, String> r = connection.sync();
+    seats(sidecar, "acme");
+    seats(sidecar, "acme");
+    r.configResetstat();
+
+    for (int i = 0; i < 50; i++) {
+      assertThat(seats(sidecar, "acme")).isEqualTo(25);
+    }
+    assertThat(mgetCalls(r)).as("Redis reads for 50 near-cache hits").isZero();
+
+    String changed = r.get("envp:c_acme").replace("\"usageLimit\":25", "\"usageLimit\":77");
+    long written = System.nanoTime();
+    r.set("envp:c_acme", changed);
+    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5)).until(() -> seats(sidecar, "acme") == 77);
+    System.out.printf("near cache: a change by another connection was answered after %d ms%n",
+        (System.nanoTime() - written) / 1_000_000);
+  }
+
+  @Test
+  void withoutTheNearCacheEveryCheckReadsRedis() throws Exception {
+    SidecarHarness sidecar = sidecar(Map.of("REDIS_NEAR_CACHE", "false"));
+    RedisCommands<String, String> r = connection.sync();
+    seats(sidecar, "acme");
+    r.configResetstat();
+
+    for (int i = 0; i < 20; i++) {
+      seats(sidecar, "acme");
+    }
+    assertThat(mgetCalls(r)).as("at least one Redis read per check (two when usage keys are read)")
+        .isGreaterThanOrEqualTo(20);
+  }
+
+  private static int seats(SidecarHarness sidecar, String customer) {
+    return sidecar.blocking().getNumericEntitlement(io.stigg.sidecar.proto.v1.GetNumericEntitlementRequest.newBuilder()
+        .setCustomerId(customer).setFeatureId("feature-seats").build()).getEntitlement().getValue();
+  }
+
+  private static long mgetCalls(RedisCommands<String, String> r) {
+    java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_mget:calls=(\\d+)")
+        .matcher(r.info("commandstats"));
+    return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+  }
+
   private void write(io.lettuce.core.api.async.RedisAsyncCommands<String, String> async, String value, long timestamp) {
     LastWriterWins.write(async, new RedisValues(List.of(new RedisValues.Entry("envp:lww", value, timestamp))), 60).join();
   }

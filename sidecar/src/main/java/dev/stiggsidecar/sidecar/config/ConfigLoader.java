@@ -78,7 +78,7 @@ public final class ConfigLoader {
         (int) number(SidecarEnv.REDIS_DB, 0, 0, 1_000, "a Redis database number"),
         text(SidecarEnv.REDIS_USERNAME), text(SidecarEnv.REDIS_PASSWORD), bool(SidecarEnv.REDIS_TLS, false),
         Duration.ofSeconds(number(SidecarEnv.REDIS_KEYS_TTL_IN_SECS, SidecarEnv.DEFAULT_REDIS_KEYS_TTL_IN_SECS, 1,
-            Integer.MAX_VALUE, "seconds"))));
+            Integer.MAX_VALUE, "seconds")), bool(SidecarEnv.REDIS_NEAR_CACHE, true)));
     boolean edgeEnabled = bool(SidecarEnv.EDGE_ENABLED, true);
     boolean websocketEnabled = bool(SidecarEnv.WS_ENABLED, true);
     if (!problems.isEmpty()) {

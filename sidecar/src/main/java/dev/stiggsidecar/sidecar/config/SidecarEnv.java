@@ -26,6 +26,7 @@ public final class SidecarEnv {
   public static final String REDIS_PASSWORD = "REDIS_PASSWORD";
   public static final String REDIS_TLS = "REDIS_TLS";
   public static final String REDIS_KEYS_TTL_IN_SECS = "REDIS_KEYS_TTL_IN_SECS";
+  public static final String REDIS_NEAR_CACHE = "REDIS_NEAR_CACHE";
 
   // This sidecar's own settings.
   public static final String HTTP_PORT = "HTTP_PORT";

@@ -1,11 +1,14 @@
 package dev.stiggsidecar.sidecar.cache.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stiggsidecar.sidecar.cache.EntitlementCache;
 import dev.stiggsidecar.sidecar.cache.EntitlementStore;
+import dev.stiggsidecar.sidecar.config.RedisSettings;
 import dev.stiggsidecar.sidecar.cache.Lookup;
 import dev.stiggsidecar.sidecar.entitlement.CreditBalance;
 import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.sidecar.entitlement.EntityKey;
+import dev.stiggsidecar.sidecar.entitlement.FeatureCatalog;
 import dev.stiggsidecar.sidecar.logging.ThrottledLog;
 import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
 import dev.stiggsidecar.sidecar.upstream.EntitlementJson;
@@ -24,6 +27,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
@@ -64,30 +68,46 @@ public final class RedisEntitlementStore implements EntitlementStore {
   private final long ttlSeconds;
   private final Duration waitForOthers;
   private final RefetchSignals signals;
+  private final Optional<NearCache> near;
   private final Map<EntityKey, CompletableFuture<Lookup>> loads = new ConcurrentHashMap<>();
   private final ThrottledLog redisFailures;
 
-  public RedisEntitlementStore(RedisGateway redis, RefetchSignals signals, RedisKeys keys, RedisCodec codec,
-      EntitlementJson json, StiggApiClient upstream, SidecarMetrics metrics, Clock clock, Duration ttl,
-      Duration upstreamTimeout) {
-    this.redis = redis;
-    this.signals = signals;
-    this.keys = keys;
-    this.codec = codec;
+  /**
+   * @param nearCache the in-process near cache, or empty to read Redis on every check
+   */
+  public RedisEntitlementStore(RedisSettings settings, ScheduledExecutorService scheduler,
+      Optional<EntitlementCache> nearCache, FeatureCatalog catalog, EntitlementJson json, StiggApiClient upstream,
+      SidecarMetrics metrics, Clock clock, Duration upstreamTimeout) {
+    this.signals = new RefetchSignals();
+    this.near = nearCache.map(NearCache::new);
+    this.redis = new RedisGateway(settings, scheduler, signals, near);
+    this.keys = new RedisKeys(settings.environmentPrefix());
+    this.codec = new RedisCodec(keys, catalog);
     this.json = json;
     this.upstream = upstream;
     this.metrics = metrics;
     this.clock = clock;
-    this.ttlSeconds = ttl.toSeconds();
+    this.ttlSeconds = settings.keysTtl().toSeconds();
     this.waitForOthers = upstreamTimeout.plusMillis(500);
     this.redisFailures = new ThrottledLog(LoggerFactory.getLogger(RedisEntitlementStore.class), Duration.ofSeconds(30),
         System::nanoTime);
   }
 
-  /** Every check reads Redis: there is no in-process copy to answer from without I/O. */
+  public RedisGateway gateway() {
+    return redis;
+  }
+
+  /** From the near cache when it is on and coherent; otherwise every check reads Redis. */
   @Override
   public Optional<CustomerEntitlements> cached(EntityKey key) {
-    return Optional.empty();
+    if (near.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<CustomerEntitlements> entry = near.get().get(key);
+    if (entry.isPresent()) {
+      metrics.cacheHit();
+    }
+    return entry;
   }
 
   @Override
@@ -159,8 +179,10 @@ public final class RedisEntitlementStore implements EntitlementStore {
       metrics.redisError();
       return fetchOnly(key);
     }
+    long epoch = near.map(NearCache::epoch).orElse(0L);
     return read(commands.get(), key).thenCompose(found -> {
       if (found.isPresent()) {
+        near.ifPresent(cache -> cache.put(key, found.get(), readKeys(key, found.get()), epoch));
         metrics.cacheHit();
         return CompletableFuture.completedFuture(Lookup.of(found.get()));
       }
@@ -170,6 +192,19 @@ public final class RedisEntitlementStore implements EntitlementStore {
       redisFailed("reading " + key, error);
       return fetchOnly(key);
     });
+  }
+
+  /** The Redis keys an entry was read from: a change to any of them must drop the near copy. */
+  private List<String> readKeys(EntityKey key, CustomerEntitlements entry) {
+    List<String> read = new ArrayList<>();
+    read.add(keys.entitlements(key));
+    if (key.isResourceScoped()) {
+      read.add(RedisKeys.timestamp(keys.entitlements(key)));
+      read.add(RedisKeys.timestamp(keys.entitlements(key.global())));
+    }
+    entry.all().stream().filter(entitlement -> entitlement.feature().isMetered())
+        .forEach(entitlement -> read.add(keys.usage(key, entitlement.feature().id())));
+    return read;
   }
 
   /**

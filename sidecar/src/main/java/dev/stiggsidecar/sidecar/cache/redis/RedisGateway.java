@@ -2,6 +2,12 @@ package dev.stiggsidecar.sidecar.cache.redis;
 
 import dev.stiggsidecar.sidecar.config.RedisSettings;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.TrackingArgs;
+import io.lettuce.core.api.push.PushListener;
+import java.net.SocketAddress;
+import java.util.List;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -34,11 +40,16 @@ public final class RedisGateway implements AutoCloseable {
   private final RedisURI uri;
   private final ScheduledExecutorService scheduler;
   private final RefetchSignals signals;
+  private final Optional<NearCache> near;
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile StatefulRedisPubSubConnection<String, String> pubSub;
   private volatile boolean closed;
 
-  public RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler, RefetchSignals signals) {
+  /**
+   * @param near the near cache to keep coherent with {@code CLIENT TRACKING}, if enabled
+   */
+  RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler, RefetchSignals signals,
+      Optional<NearCache> near) {
     RedisURI.Builder builder = RedisURI.builder().withHost(settings.host()).withPort(settings.port())
         .withDatabase(settings.database()).withSsl(settings.tls()).withTimeout(COMMAND_TIMEOUT);
     settings.password().ifPresent(password -> settings.username().ifPresentOrElse(
@@ -54,6 +65,22 @@ public final class RedisGateway implements AutoCloseable {
         .build());
     this.scheduler = scheduler;
     this.signals = signals;
+    this.near = near;
+    near.ifPresent(cache -> client.addListener(new RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+        if (handler == connection) {
+          enableTracking(cache);
+        }
+      }
+
+      @Override
+      public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+        if (handler == connection) {
+          cache.trackingLost();
+        }
+      }
+    }));
   }
 
   /** Starts connecting; returns at once. */
@@ -82,7 +109,10 @@ public final class RedisGateway implements AutoCloseable {
     }
     try {
       if (connection == null) {
-        connection = client.connect(StringCodec.UTF8, uri);
+        StatefulRedisConnection<String, String> commands = client.connect(StringCodec.UTF8, uri);
+        near.ifPresent(cache -> commands.addListener(invalidations(cache)));
+        connection = commands;
+        near.ifPresent(this::enableTracking);
       }
       if (pubSub == null) {
         StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub(StringCodec.UTF8, uri);
@@ -100,6 +130,39 @@ public final class RedisGateway implements AutoCloseable {
           uri.getHost(), uri.getPort(), e.getMessage());
       scheduler.schedule(this::connect, CONNECT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** Asks Redis to track what this connection reads; the near cache serves only once it agrees. */
+  private void enableTracking(NearCache cache) {
+    StatefulRedisConnection<String, String> current = connection;
+    if (current == null) {
+      return;
+    }
+    current.async().clientTracking(new TrackingArgs().enabled(true)).whenComplete((ok, error) -> {
+      if (error == null) {
+        cache.trackingOn();
+      } else {
+        cache.trackingLost();
+        log.warn("Redis refused CLIENT TRACKING ({}); the near cache stays off and every check reads Redis. "
+            + "It needs Redis 6 or newer", error.getMessage());
+      }
+    });
+  }
+
+  /** Routes Redis's {@code invalidate} pushes (a list of keys, or none for a flush) to the near cache. */
+  private static PushListener invalidations(NearCache cache) {
+    return message -> {
+      if (!"invalidate".equals(message.getType())) {
+        return;
+      }
+      List<Object> content = message.getContent(StringCodec.UTF8::decodeKey);
+      Object keys = content.size() > 1 ? content.get(1) : null;
+      if (keys instanceof List<?> list) {
+        list.forEach(key -> cache.invalidate(String.valueOf(key)));
+      } else {
+        cache.clear();
+      }
+    };
   }
 
   @Override
