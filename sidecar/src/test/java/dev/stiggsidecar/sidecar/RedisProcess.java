@@ -5,7 +5,7 @@ import java.net.ServerSocket;
 import redis.embedded.RedisServer;
 
 /** A real redis-server (the binary the embedded-redis jar ships) on a free loopback port. */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
 
   private final int port;
   private RedisServer server;
@@ -14,7 +14,7 @@ final class RedisProcess implements AutoCloseable {
     this.port = port;
   }
 
-  static RedisProcess start() throws IOException {
+  public static RedisProcess start() throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -24,18 +24,18 @@ final class RedisProcess implements AutoCloseable {
     return redis;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Starts (again) on the same port, with no persistence. */
-  void restart() throws IOException {
+  public void restart() throws IOException {
     server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"")
         .setting("appendonly no").build();
     server.start();
   }
 
-  void stop() throws IOException {
+  public void stop() throws IOException {
     server.stop();
   }
 

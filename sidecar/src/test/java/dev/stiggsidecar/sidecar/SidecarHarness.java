@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A real sidecar (the same runtime the jar starts) on free loopback ports, configured by the
  * environment variables a user would set, with a gRPC channel to it.
  */
-final class SidecarHarness implements AutoCloseable {
+public final class SidecarHarness implements AutoCloseable {
 
   private final SidecarRuntime runtime;
   private final ManagedChannel channel;
@@ -34,7 +34,7 @@ final class SidecarHarness implements AutoCloseable {
    * returned once it reports {@code upstream: connected}: the key is checked and real-time updates
    * flow (the first connection clears the cache, so checks before it could fetch twice).
    */
-  static SidecarHarness start(URI apiBase, String apiKey, Map<String, String> overrides) throws Exception {
+  public static SidecarHarness start(URI apiBase, String apiKey, Map<String, String> overrides) throws Exception {
     SidecarHarness harness = startWithoutWaiting(apiBase, apiKey, overrides);
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
         .until(() -> harness.runtime.readiness().upstream().equals("connected"));
@@ -42,7 +42,7 @@ final class SidecarHarness implements AutoCloseable {
   }
 
   /** The same, returned as soon as it serves, whatever Stigg's state. */
-  static SidecarHarness startWithoutWaiting(URI apiBase, String apiKey, Map<String, String> overrides)
+  public static SidecarHarness startWithoutWaiting(URI apiBase, String apiKey, Map<String, String> overrides)
       throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("SERVER_API_KEY", apiKey);
@@ -60,7 +60,7 @@ final class SidecarHarness implements AutoCloseable {
     return new SidecarHarness(SidecarRuntime.start(config));
   }
 
-  SidecarServiceGrpc.SidecarServiceBlockingStub blocking() {
+  public SidecarServiceGrpc.SidecarServiceBlockingStub blocking() {
     return SidecarServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
@@ -72,7 +72,7 @@ final class SidecarHarness implements AutoCloseable {
     return channel;
   }
 
-  SidecarRuntime runtime() {
+  public SidecarRuntime runtime() {
     return runtime;
   }
 

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * Stigg's sidecar ({@code sidecar_cache_hits_total}, ...) so existing dashboards and alerts keep
  * working; the rest are additions. Counters are created once, so the hot path only increments.
  */
-public final class SidecarMetrics implements AutoCloseable {
+public final class SidecarMetrics implements dev.stiggsidecar.sidecar.realtime.RealtimeMetrics, AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -68,6 +68,7 @@ public final class SidecarMetrics implements AutoCloseable {
     networkErrors.increment();
   }
 
+  @Override
   public void invalidApiKey() {
     invalidApiKey.increment();
   }
@@ -87,6 +88,7 @@ public final class SidecarMetrics implements AutoCloseable {
   }
 
   /** A real-time event applied to the cache, by subscription field. */
+  @Override
   public void realtimeEvent(String field) {
     realtimeEvents.computeIfAbsent(field, key -> Counter.builder("sidecar.realtime.events")
         .description("Real-time events received, by type").tag("type", key).register(registry)).increment();

@@ -3,7 +3,6 @@ package dev.stiggsidecar.sidecar.realtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
 import dev.stiggsidecar.sidecar.upstream.GraphqlDocuments;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,8 +51,8 @@ public final class RealtimeFeed implements AutoCloseable {
   private final Duration connectTimeout;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
-  private final SidecarMetrics metrics;
-  private final RealtimeUpdates updates;
+  private final RealtimeMetrics metrics;
+  private final RealtimeHandler updates;
   private final Map<String, Subscription> subscriptions;
   private final AtomicInteger generation = new AtomicInteger();
   private final Object lock = new Object();
@@ -65,7 +64,7 @@ public final class RealtimeFeed implements AutoCloseable {
   private volatile long lastHeardNanos;
 
   public RealtimeFeed(HttpClient http, URI url, Map<String, Object> initHeaders, Duration connectTimeout,
-      ScheduledExecutorService scheduler, Backoff backoff, SidecarMetrics metrics, RealtimeUpdates updates) {
+      ScheduledExecutorService scheduler, Backoff backoff, RealtimeMetrics metrics, RealtimeHandler updates) {
     this.http = http;
     this.url = url;
     this.initHeaders = Map.copyOf(initHeaders);

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *       zero or less, and allowed again above it.
  * </ul>
  */
-public final class RealtimeUpdates {
+public final class RealtimeUpdates implements RealtimeHandler {
 
   private static final Logger log = LoggerFactory.getLogger(RealtimeUpdates.class);
 
@@ -31,21 +31,25 @@ public final class RealtimeUpdates {
     this.json = json;
   }
 
-  void connected() {
+  @Override
+  public void connected() {
     store.realtimeConnected(true);
   }
 
-  void disconnected() {
+  @Override
+  public void disconnected() {
     store.realtimeConnected(false);
   }
 
-  void entitlementsUpdated(JsonNode payload) {
+  @Override
+  public void entitlementsUpdated(JsonNode payload) {
     EntityKey key = key(payload);
     store.replace(key, json.entitlements(payload.path("entitlements"), System.nanoTime()));
     log.debug("entitlements of {} replaced by a real-time update", key);
   }
 
-  void usageUpdated(JsonNode payload) {
+  @Override
+  public void usageUpdated(JsonNode payload) {
     JsonNode usage = payload.path("usage");
     if (!usage.path("currentUsage").isNumber() || !usage.path("featureId").isTextual()) {
       return;
@@ -54,14 +58,16 @@ public final class RealtimeUpdates {
         EntitlementJson.date(usage.path("usagePeriodStart")), EntitlementJson.periodEnd(usage));
   }
 
-  void packagePublished(JsonNode payload) {
+  @Override
+  public void packagePublished(JsonNode payload) {
     if ("ALL_CUSTOMERS".equals(payload.path("migrationType").asText())) {
       log.info("a package was published to all customers: cached entitlements cleared");
       store.clear();
     }
   }
 
-  void creditBalanceUpdated(JsonNode payload) {
+  @Override
+  public void creditBalanceUpdated(JsonNode payload) {
     JsonNode currency = payload.path("currency");
     String currencyId = currency.path("currencyId").asText(payload.path("currencyId").asText(""));
     if (currencyId.isEmpty() || !payload.path("currentBalance").isNumber()) {

@@ -45,6 +45,11 @@ public final class RedisGateway implements AutoCloseable {
   private volatile StatefulRedisPubSubConnection<String, String> pubSub;
   private volatile boolean closed;
 
+  /** Connections for a writer: no near cache to keep coherent. */
+  public RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler) {
+    this(settings, scheduler, new RefetchSignals(), Optional.empty());
+  }
+
   /**
    * @param near the near cache to keep coherent with {@code CLIENT TRACKING}, if enabled
    */
