@@ -2,14 +2,20 @@
 // and prints each result, so that a JUnit test can compare them with the sidecar's answers.
 //
 // Environment: EMULATOR_URL, EMULATOR_API_KEY, SCENARIOS_FILE (JSON list of
-// {name, method, customerId, featureId, resourceId?, options?}), ENTITLEMENTS_FALLBACK (JSON, optional).
+// {name, method, customerId, featureId, resourceId?, options?}), ENTITLEMENTS_FALLBACK (JSON, optional),
+// REDIS_PORT and REDIS_ENVIRONMENT_PREFIX (optional: the SDK's Redis mode, on 127.0.0.1).
 // Output: one JSON line per scenario {"name", "result"}, then {"done": true}.
 import { readFileSync } from 'node:fs';
 import { Stigg, LogLevel } from '@stigg/node-server-sdk';
 
 const base = process.env.EMULATOR_URL;
 const scenarios = JSON.parse(readFileSync(process.env.SCENARIOS_FILE, 'utf8'));
+const redis = process.env.REDIS_PORT
+  ? { redis: { environmentPrefix: process.env.REDIS_ENVIRONMENT_PREFIX, host: '127.0.0.1',
+      port: Number(process.env.REDIS_PORT), ttl: 3600 } }
+  : {};
 const client = Stigg.initialize({
+  ...redis,
   apiKey: process.env.EMULATOR_API_KEY,
   baseUri: base,
   baseEdgeUri: base,
@@ -20,7 +26,8 @@ const client = Stigg.initialize({
 });
 await client.waitForInitialization();
 // Checks made before the real-time subscription is open refetch every time; wait for it.
-for (let i = 0; i < 100; i++) {
+// (Redis mode opens no subscription.)
+for (let i = 0; i < 100 && !process.env.REDIS_PORT; i++) {
   const stats = await (await fetch(base + '/admin/stats')).json();
   if (stats.websockets.open >= 1) break;
   await new Promise((resolve) => setTimeout(resolve, 50));
