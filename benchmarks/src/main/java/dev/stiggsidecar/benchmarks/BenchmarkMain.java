@@ -61,6 +61,7 @@ public final class BenchmarkMain {
 
     List<Report.Row> rows = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    List<AutoCloseable> closeLater = new ArrayList<>();
     try (Processes processes = new Processes(out.resolve("logs"))) {
       int apiPort = Processes.freePort();
       int grpcPort = Processes.freePort();
@@ -71,12 +72,31 @@ public final class BenchmarkMain {
       List<String> sidecarJvm = options.containsKey("sidecar-jvm")
           ? List.of(options.get("sidecar-jvm").split(" ")) : List.of();
       processes.start("sidecar", root.resolve("sidecar/target/stigg-sidecar.jar"), sidecarJvm, List.of(),
-          Map.of("SERVER_API_KEY", KEY, "API_URL", api, "EDGE_API_URL", api, "WS_URL", "ws://127.0.0.1:" + apiPort,
-              "PORT", String.valueOf(grpcPort), "HTTP_PORT", String.valueOf(Processes.freePort()),
-              "LOG_LEVEL", "warn"), "Sidecar is ready");
+          sidecarEnv(apiPort, grpcPort), "Sidecar is ready");
       AdminClient admin = new AdminClient(URI.create(api));
+      int redisPort = Processes.freePort();
+      redis.embedded.RedisServer redisServer = redis.embedded.RedisServer.newRedisServer().port(redisPort)
+          .bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
+      redisServer.start();
+      closeLater.add(redisServer::stop);
+      int nearPort = Processes.freePort();
+      int plainPort = Processes.freePort();
+      for (boolean nearCache : new boolean[] {true, false}) {
+        Map<String, String> env = sidecarEnv(apiPort, nearCache ? nearPort : plainPort);
+        env.putAll(Map.of("REDIS_ENVIRONMENT_PREFIX", "bench", "REDIS_HOST", "127.0.0.1",
+            "REDIS_PORT", String.valueOf(redisPort), "REDIS_NEAR_CACHE", String.valueOf(nearCache)));
+        processes.start(nearCache ? "sidecar-redis-near" : "sidecar-redis", root.resolve("sidecar/target/stigg-sidecar.jar"),
+            sidecarJvm, List.of(), env, "Sidecar is ready");
+      }
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext()
           .directExecutor().build();
+      ManagedChannel nearChannel = NettyChannelBuilder.forAddress("127.0.0.1", nearPort).usePlaintext()
+          .directExecutor().build();
+      ManagedChannel plainChannel = NettyChannelBuilder.forAddress("127.0.0.1", plainPort).usePlaintext()
+          .directExecutor().build();
+      io.lettuce.core.RedisClient redisClient = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + redisPort);
+      io.lettuce.core.api.StatefulRedisConnection<String, String> redisConnection = redisClient.connect();
+      closeLater.add(redisClient::shutdown);
       SidecarServiceGrpc.SidecarServiceStub sidecar = SidecarServiceGrpc.newStub(channel);
       HealthGrpc.HealthStub health = HealthGrpc.newStub(channel);
       Thread.sleep(2_000); // let the real-time connection settle: its first ack clears the cache
@@ -91,6 +111,26 @@ public final class BenchmarkMain {
           .setFeatureId("feature-api-calls").setOptions(MeteredEntitlementOptions.newBuilder().setRequestedUsage(1))
           .build();
       hits.put("GetMeteredEntitlement hit", (done, failed) -> sidecar.getMeteredEntitlement(metered, observer(done, failed)));
+      SidecarServiceGrpc.SidecarServiceStub near = SidecarServiceGrpc.newStub(nearChannel);
+      SidecarServiceGrpc.SidecarServiceStub plain = SidecarServiceGrpc.newStub(plainChannel);
+      for (SidecarServiceGrpc.SidecarServiceStub redisSidecar : List.of(near, plain)) {
+        for (int i = 0; i < 3; i++) {
+          CountDownLatch warm = new CountDownLatch(1);
+          redisSidecar.getBooleanEntitlement(bool, observer(warm::countDown, error -> warm.countDown()));
+          warm.await(10, TimeUnit.SECONDS);
+        }
+      }
+      hits.put("Boolean hit, Redis + near cache", (done, failed) -> near.getBooleanEntitlement(bool, observer(done, failed)));
+      hits.put("Boolean hit, Redis, no near cache", (done, failed) -> plain.getBooleanEntitlement(bool,
+          observer(done, failed)));
+      io.lettuce.core.api.async.RedisAsyncCommands<String, String> raw = redisConnection.async();
+      hits.put("raw Redis GET (same client)", (done, failed) -> raw.get("bench:c_acme").whenComplete((value, error) -> {
+        if (error == null) {
+          done.run();
+        } else {
+          failed.accept(error);
+        }
+      }));
       AtomicLong missCounter = new AtomicLong();
       ClosedLoop.Call miss = (done, failed) -> sidecar.getBooleanEntitlement(GetBooleanEntitlementRequest.newBuilder()
           .setCustomerId("miss-" + missCounter.incrementAndGet()).setFeatureId("feature-sso").build(),
@@ -122,6 +162,17 @@ public final class BenchmarkMain {
 
       notes.add(coalescing(sidecar, admin));
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      nearChannel.shutdownNow();
+      plainChannel.shutdownNow();
+      redisConnection.close();
+    } finally {
+      for (AutoCloseable resource : closeLater) {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          System.err.println("cleanup: " + e);
+        }
+      }
     }
     notes.add(heapFootprint(root));
     notes.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
@@ -134,6 +185,14 @@ public final class BenchmarkMain {
     System.out.println();
     System.out.println(table);
     System.out.println("wrote " + out.resolve("results.md") + " and " + out.resolve("results.png"));
+  }
+
+  /** The environment of a benchmarked sidecar: the emulator as Stigg, quiet logs. */
+  private static Map<String, String> sidecarEnv(int apiPort, int grpcPort) throws java.io.IOException {
+    String api = "http://127.0.0.1:" + apiPort;
+    return new java.util.HashMap<>(Map.of("SERVER_API_KEY", KEY, "API_URL", api, "EDGE_API_URL", api,
+        "WS_URL", "ws://127.0.0.1:" + apiPort, "PORT", String.valueOf(grpcPort),
+        "HTTP_PORT", String.valueOf(Processes.freePort()), "LOG_LEVEL", "warn"));
   }
 
   /** 1,000 concurrent checks of a customer nobody has asked about, while Stigg answers slowly. */

@@ -22,7 +22,8 @@ final class Report {
   record Row(String scenario, int concurrency, double throughput, double p50, double p99, double p999, long errors) {}
 
   private static final Color[] COLORS = {new Color(0x55, 0x55, 0x55), new Color(0x1f, 0x77, 0xb4),
-      new Color(0x2c, 0xa0, 0x2c), new Color(0xd6, 0x27, 0x28), new Color(0x94, 0x67, 0xbd)};
+      new Color(0x2c, 0xa0, 0x2c), new Color(0xff, 0x7f, 0x0e), new Color(0x94, 0x67, 0xbd),
+      new Color(0x8c, 0x56, 0x4b), new Color(0xd6, 0x27, 0x28), new Color(0x17, 0xbe, 0xcf)};
 
   private Report() {}
 
@@ -57,7 +58,7 @@ final class Report {
       }
     }
     int width = 1100;
-    int height = 520;
+    int height = 560;
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -68,9 +69,11 @@ final class Report {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     for (int i = 0; i < scenarios.size(); i++) {
       g.setColor(COLORS[i % COLORS.length]);
-      g.fillRect(40 + i * 265, height - 30, 14, 14);
+      int x = 40 + (i % 4) * 265;
+      int y = height - 56 + (i / 4) * 24;
+      g.fillRect(x, y, 14, 14);
       g.setColor(Color.BLACK);
-      g.drawString(scenarios.get(i), 60 + i * 265, height - 18);
+      g.drawString(scenarios.get(i), x + 20, y + 12);
     }
     g.dispose();
     ImageIO.write(image, "png", file.toFile());
