@@ -32,6 +32,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -121,7 +122,10 @@ public final class SidecarRuntime implements AutoCloseable {
         usage, metrics, clock, config.offline());
     grpc = new SidecarGrpcServer(new InetSocketAddress(config.grpcBindAddress(), config.grpcPort()), service,
         new GrpcMetricsInterceptor(metrics.registry()), config.shutdownGrace());
-    ops = new OpsHttpServer(new InetSocketAddress(config.httpBindAddress(), config.httpPort()), readiness, metrics);
+    ops = new OpsHttpServer(new InetSocketAddress(config.httpBindAddress(), config.httpPort()), Map.of(
+        "/livez", () -> OpsHttpServer.Answer.json(200, "{\"status\":\"UP\"}"),
+        "/readyz", () -> OpsHttpServer.Answer.json(readiness.isServing() ? 200 : 503, readiness.toJson().toString()),
+        "/metrics", () -> OpsHttpServer.Answer.prometheus(metrics.scrape())));
   }
 
   /**

@@ -2,38 +2,45 @@ package dev.stiggsidecar.sidecar.health;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
- * The operations endpoint on {@code HTTP_PORT}: {@code /livez} (the process is alive; never depends
- * on Stigg), {@code /readyz} (serving, with the upstream state in the body; 503 before serving and
- * while draining) and {@code /metrics} (Prometheus text format). Nothing here mutates state or
- * shows a secret.
+ * A small HTTP server for operations endpoints ({@code /livez}, {@code /readyz}, {@code /metrics}):
+ * GET only, each path answered by a supplier. Nothing served here mutates state or shows a secret.
  */
 public final class OpsHttpServer implements AutoCloseable {
+
+  /** One answer: status, content type, body. */
+  public record Answer(int status, String contentType, String body) {
+
+    public static Answer json(int status, String body) {
+      return new Answer(status, "application/json", body);
+    }
+
+    public static Answer prometheus(String body) {
+      return new Answer(200, "text/plain; version=0.0.4; charset=utf-8", body);
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService executor;
 
-  public OpsHttpServer(InetSocketAddress address, Readiness readiness, SidecarMetrics metrics) throws IOException {
+  public OpsHttpServer(InetSocketAddress address, Map<String, Supplier<Answer>> endpoints) throws IOException {
     server = HttpServer.create(address, 16);
     executor = Executors.newFixedThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "sidecar-ops-http");
+      Thread thread = new Thread(runnable, "ops-http");
       thread.setDaemon(true);
       return thread;
     });
     server.setExecutor(executor);
-    server.createContext("/livez", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"UP\"}"));
-    server.createContext("/readyz", exchange -> respond(exchange, readiness.isServing() ? 200 : 503,
-        "application/json", readiness.toJson().toString()));
-    server.createContext("/metrics", exchange -> respond(exchange, 200,
-        "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+    endpoints.forEach((path, answer) -> server.createContext(path, exchange -> respond(exchange, answer.get())));
   }
 
   public OpsHttpServer start() {
@@ -45,15 +52,15 @@ public final class OpsHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange exchange, Answer answer) throws IOException {
     try (exchange) {
       if (!"GET".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", contentType);
-      exchange.sendResponseHeaders(status, bytes.length);
+      byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+      exchange.sendResponseHeaders(answer.status(), bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }

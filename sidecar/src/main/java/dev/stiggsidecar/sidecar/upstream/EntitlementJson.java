@@ -53,7 +53,7 @@ public final class EntitlementJson {
   public Optional<Entitlement> entitlement(JsonNode fragment) {
     JsonNode featureNode = fragment.path("feature");
     String refId = featureNode.path("refId").asText("");
-    Optional<FeatureType> type = featureType(featureNode.path("featureType").asText(""));
+    Optional<FeatureType> type = FeatureType.fromGraphql(featureNode.path("featureType").asText(""));
     if (refId.isEmpty() || type.isEmpty()) {
       return Optional.empty();
     }
@@ -124,15 +124,6 @@ public final class EntitlementJson {
       Map.Entry<String, JsonNode> field = it.next();
       if (field.getKey().endsWith("AccordingTo") && field.getValue().isTextual()) {
         return Optional.of(new ResetConfiguration(typename, field.getKey(), field.getValue().asText()));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static Optional<FeatureType> featureType(String name) {
-    for (FeatureType type : FeatureType.values()) {
-      if (type.name().equals(name)) {
-        return Optional.of(type);
       }
     }
     return Optional.empty();

@@ -147,7 +147,7 @@ public final class RedisCodec {
     JsonNode calculated = cached.path("calculatedEntitlement");
     JsonNode featureNode = calculated.path("feature");
     String id = featureNode.path("id").asText("");
-    Optional<FeatureType> type = featureType(featureNode.path("featureType").asText(""));
+    Optional<FeatureType> type = FeatureType.fromGraphql(featureNode.path("featureType").asText(""));
     if (id.isEmpty() || type.isEmpty()) {
       return Optional.empty();
     }
@@ -268,15 +268,6 @@ public final class RedisCodec {
     String meter = feature.path("meterType").asText("");
     return "NUMBER".equals(feature.path("featureType").asText()) && ("Incremental".equals(meter)
         || "Fluctuating".equals(meter));
-  }
-
-  private static Optional<FeatureType> featureType(String name) {
-    for (FeatureType type : FeatureType.values()) {
-      if (type.name().equals(name)) {
-        return Optional.of(type);
-      }
-    }
-    return Optional.empty();
   }
 
   private static JsonNode number(double value) {
