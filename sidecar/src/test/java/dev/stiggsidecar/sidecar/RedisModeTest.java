@@ -147,6 +147,30 @@ class RedisModeTest {
   }
 
   @Test
+  void aReadOnlyReplicaFailsWritesButChecksAreStillAnswered() throws Exception {
+    try (RedisProcess replica = RedisProcess.start()) {
+      RedisClient replicaClient = RedisClient.create("redis://127.0.0.1:" + replica.port());
+      try (StatefulRedisConnection<String, String> replicaConnection = replicaClient.connect()) {
+        replicaConnection.sync().replicaof("127.0.0.1", redis.port());
+        Map<String, String> env = new HashMap<>(Map.of("REDIS_ENVIRONMENT_PREFIX", "envp", "REDIS_HOST", "127.0.0.1",
+            "REDIS_PORT", String.valueOf(replica.port())));
+        SidecarHarness sidecar = SidecarHarness.start(emulator.baseUri(), KEY, env);
+        sidecars.add(sidecar);
+
+        GetMeteredEntitlementResponse answer = metered(sidecar, "globex");
+
+        assertThat(answer.getIsFallback()).isFalse();
+        assertThat(answer.getEntitlement().getCurrentUsage()).isEqualTo(999);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sidecar.get("/metrics").body()
+            .matches("(?s).*sidecar_redis_client_errors_total [1-9].*"));
+        assertThat(metered(sidecar, "globex").getEntitlement().getCurrentUsage()).as("still answered").isEqualTo(999);
+      } finally {
+        replicaClient.shutdown();
+      }
+    }
+  }
+
+  @Test
   void usageReportsUpdateTheSharedUsageKey() throws Exception {
     SidecarHarness sidecar = sidecar(Map.of());
     metered(sidecar, "acme");

@@ -189,7 +189,7 @@ public final class RedisEntitlementStore implements EntitlementStore {
       metrics.cacheMiss();
       return warmCustomer(commands.get(), key).thenCompose(ignored -> refetchAfterMiss(commands.get(), key));
     }).exceptionallyCompose(error -> {
-      redisFailed("reading " + key, error);
+      redisFailed("loading " + key, error);
       return fetchOnly(key);
     });
   }
@@ -332,7 +332,17 @@ public final class RedisEntitlementStore implements EntitlementStore {
 
   private void redisFailed(String what, Throwable error) {
     metrics.redisError();
-    redisFailures.warn("Redis failed " + what + ": " + rootMessage(error) + "; answering from Stigg's API");
+    String cause = isReadOnly(error) ? "Redis is read-only (is REDIS_HOST a replica?)" : rootMessage(error);
+    redisFailures.warn("Redis failed " + what + ": " + cause + "; answering from Stigg's API");
+  }
+
+  private static boolean isReadOnly(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof io.lettuce.core.RedisReadOnlyException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String value(List<KeyValue<String, String>> values, int index) {
