@@ -1,5 +1,6 @@
 package dev.stiggsidecar.sidecar.config;
 
+import dev.stiggsidecar.contract.SidecarEnv;
 import dev.stiggsidecar.sidecar.decision.FallbackValue;
 import java.net.URI;
 import java.net.URISyntaxException;

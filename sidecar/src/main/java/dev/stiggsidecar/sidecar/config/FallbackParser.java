@@ -3,6 +3,7 @@ package dev.stiggsidecar.sidecar.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stiggsidecar.contract.SidecarEnv;
 import dev.stiggsidecar.sidecar.decision.FallbackValue;
 import java.util.ArrayList;
 import java.util.Iterator;

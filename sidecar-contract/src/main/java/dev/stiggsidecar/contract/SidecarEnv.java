@@ -1,4 +1,4 @@
-package dev.stiggsidecar.sidecar.config;
+package dev.stiggsidecar.contract;
 
 /**
  * The environment variables the sidecar reads. Names shared with Stigg's sidecar keep Stigg's

@@ -1,0 +1,35 @@
+package dev.stiggsidecar.operator;
+
+import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.operator.reconciler.StiggSidecarReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Builds the operator exactly as it ships; tests construct it through here too. Server-side apply
+ * is off for the primary's status and for dependents: what is tested (against an API server
+ * without SSA) is what runs.
+ */
+public final class StiggSidecarOperator {
+
+  private StiggSidecarOperator() {}
+
+  public static Operator create(KubernetesClient client, OperatorDefaults defaults, MeterRegistry registry,
+      Optional<LeaderElectionConfiguration> leaderElection, Clock clock) {
+    Operator operator = new Operator(overrider -> {
+      overrider.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+      leaderElection.ifPresent(overrider::withLeaderElectionConfiguration);
+    });
+    operator.register(new StiggSidecarReconciler(defaults, clock));
+    return operator;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.stiggsidecar.operator.dependents;
+
+import dev.stiggsidecar.operator.model.StiggSidecar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.function.UnaryOperator;
+
+/**
+ * An owned object found by its name. Several dependents share a type (three Deployments, two
+ * Services); naming the target here, rather than deriving it from {@code desired()}, also lets a
+ * disabled object be found and deleted when its part of the spec no longer exists.
+ */
+abstract class NamedDependent<R extends HasMetadata> extends CRUDKubernetesDependentResource<R, StiggSidecar> {
+
+  private final UnaryOperator<String> nameOfOwner;
+
+  NamedDependent(Class<R> type, UnaryOperator<String> nameOfOwner) {
+    super(type);
+    this.nameOfOwner = nameOfOwner;
+  }
+
+  @Override
+  protected ResourceID targetSecondaryResourceID(StiggSidecar primary, Context<StiggSidecar> context) {
+    return new ResourceID(nameOfOwner.apply(primary.getMetadata().getName()), primary.getMetadata().getNamespace());
+  }
+}

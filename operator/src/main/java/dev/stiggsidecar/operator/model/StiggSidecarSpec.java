@@ -1,0 +1,56 @@
+package dev.stiggsidecar.operator.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.Map;
+
+/**
+ * What a platform team declares. Every field but {@code apiKeySecretRef} is optional; {@link
+ * EffectiveSpec} applies the defaults, so the operator, the renderer and the webhook agree on them.
+ */
+public record StiggSidecarSpec(
+    @JsonPropertyDescription("Sidecar image; default the operator's (SIDECAR_IMAGE).")
+    String image,
+    @JsonPropertyDescription("Image pull policy: Always, IfNotPresent or Never. Default IfNotPresent.")
+    PullPolicy imagePullPolicy,
+    @Required
+    @JsonPropertyDescription("Secret key holding the Stigg server API key (SERVER_API_KEY).")
+    SecretKeyRef apiKeySecretRef,
+    @Min(1024) @Max(65535)
+    @JsonPropertyDescription("gRPC port of the sidecar; default 8443.")
+    Integer grpcPort,
+    @Min(1024) @Max(65535)
+    @JsonPropertyDescription("Port of /livez, /readyz and /metrics; default 18080.")
+    Integer httpPort,
+    @JsonPropertyDescription("error, warn, info or debug. Default info.")
+    LogLevel logLevel,
+    @JsonPropertyDescription("Sidecar container resources; default 100m/256Mi requests, 512Mi memory limit.")
+    ResourceRequirements resources,
+    @JsonPropertyDescription("Offline mode: no network, answers from fallbacks only. Default false.")
+    Boolean offline,
+    @JsonPropertyDescription("Stigg API URL (API_URL); default Stigg's.")
+    String apiUrl,
+    @JsonPropertyDescription("Edge API (EDGE_ENABLED, EDGE_API_URL).")
+    EndpointSpec edge,
+    @JsonPropertyDescription("Real-time updates over websocket (WS_ENABLED, WS_URL).")
+    EndpointSpec realtime,
+    @JsonPropertyDescription("Fallback entitlements by feature id (ENTITLEMENTS_FALLBACK).")
+    Map<String, FallbackEntitlement> fallbackEntitlements,
+    @JsonPropertyDescription("Entitlement cache; default memory.")
+    CacheSpec cache,
+    @JsonPropertyDescription("Persistent cache service (requires cache.redis).")
+    PersistentCacheSpec persistentCache,
+    @JsonPropertyDescription("Standalone sidecar Deployment and Service.")
+    StandaloneSpec standalone,
+    @JsonPropertyDescription("Settings the injection webhook uses.")
+    InjectionSpec injection) {
+
+  /** Kubernetes image pull policies. */
+  public enum PullPolicy { Always, IfNotPresent, Never }
+
+  /** The sidecar's log levels (LOG_LEVEL). */
+  public enum LogLevel { error, warn, info, debug }
+}

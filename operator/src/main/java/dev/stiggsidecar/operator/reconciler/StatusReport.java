@@ -1,0 +1,144 @@
+package dev.stiggsidecar.operator.reconciler;
+
+import dev.stiggsidecar.contract.InjectionKeys;
+import dev.stiggsidecar.operator.dependents.Workloads;
+import dev.stiggsidecar.operator.model.EffectiveSpec;
+import dev.stiggsidecar.operator.model.EffectiveSpec.ExternalRedis;
+import dev.stiggsidecar.operator.model.EffectiveSpec.RedisCache;
+import dev.stiggsidecar.operator.model.InjectedPods;
+import dev.stiggsidecar.operator.model.InvalidSpecException;
+import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.operator.model.StiggSidecarResources;
+import dev.stiggsidecar.operator.model.StiggSidecarStatus;
+import dev.stiggsidecar.operator.render.ConfigHash;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Observes what exists and writes the truth about it: one condition per owned part, {@code Ready}
+ * only when every part is, and a message that says what to do when something is missing.
+ */
+final class StatusReport {
+
+  private final Clock clock;
+
+  StatusReport(Clock clock) {
+    this.clock = clock;
+  }
+
+  StiggSidecarStatus invalid(StiggSidecar resource, InvalidSpecException problem) {
+    Conditions conditions = conditions(resource);
+    String message = "invalid spec: " + String.join("; ", problem.problems());
+    conditions.set(Conditions.CONFIG_READY, "False", "InvalidSpec", message)
+        .set(Conditions.READY, "False", "InvalidSpec", message);
+    StiggSidecarStatus previous = resource.getStatus();
+    return new StiggSidecarStatus(resource.getMetadata().getGeneration(), conditions.list(),
+        previous == null ? null : previous.configHash(), previous == null ? null : previous.cache(),
+        previous == null ? null : previous.injectedPods(), previous == null ? null : previous.lastRolloutTime());
+  }
+
+  StiggSidecarStatus observe(StiggSidecar resource, EffectiveSpec spec, Context<StiggSidecar> context) {
+    Conditions conditions = conditions(resource);
+    String configHash = ConfigHash.of(spec);
+    KubernetesClient client = context.getClient();
+
+    Optional<String> keyProblem = apiKeyProblem(client, spec);
+    conditions.set(Conditions.CONFIG_READY, keyProblem.isEmpty() ? "True" : "False",
+        keyProblem.isEmpty() ? "Rendered" : "ApiKeySecretMissing",
+        keyProblem.orElse("ConfigMap " + StiggSidecarResources.configMapName(spec.name()) + " holds configuration " + configHash));
+
+    redisCondition(conditions, spec, context);
+    deploymentCondition(conditions, Conditions.PERSISTENT_CACHE_READY, spec.persistentCache().isPresent(),
+        spec.persistentCache().map(c -> c.replicas()).orElse(0),
+        StiggSidecarResources.persistentCacheName(spec.name()), context,
+        spec.managedRedis().isPresent() && !"True".equals(conditions.status(Conditions.REDIS_READY)));
+    deploymentCondition(conditions, Conditions.STANDALONE_READY, spec.standalone().isPresent(),
+        spec.standalone().map(s -> s.replicas()).orElse(0),
+        StiggSidecarResources.standaloneName(spec.name()), context, false);
+
+    List<String> notReady = List.of(Conditions.CONFIG_READY, Conditions.REDIS_READY,
+            Conditions.PERSISTENT_CACHE_READY, Conditions.STANDALONE_READY).stream()
+        .filter(type -> "False".equals(conditions.status(type)))
+        .toList();
+    if (notReady.isEmpty()) {
+      conditions.set(Conditions.READY, "True", "AllReady", "configuration " + configHash + " is deployed");
+    } else if (keyProblem.isPresent()) {
+      conditions.set(Conditions.READY, "False", "ApiKeySecretMissing", keyProblem.get());
+    } else {
+      conditions.set(Conditions.READY, "False", "NotReady", "waiting for " + String.join(", ", notReady));
+    }
+    StiggSidecarStatus previous = resource.getStatus();
+    return new StiggSidecarStatus(resource.getMetadata().getGeneration(), conditions.list(), configHash,
+        spec.cacheKind(), injectedPods(client, spec, configHash),
+        previous == null ? null : previous.lastRolloutTime());
+  }
+
+  private Conditions conditions(StiggSidecar resource) {
+    return new Conditions(resource.getStatus() == null ? null : resource.getStatus().conditions(),
+        resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration(), clock);
+  }
+
+  /** Looks the API key Secret up directly (get only; Secrets are not watched or cached). */
+  private static Optional<String> apiKeyProblem(KubernetesClient client, EffectiveSpec spec) {
+    String name = spec.apiKey().name();
+    String key = spec.apiKey().key();
+    Secret secret = client.secrets().inNamespace(spec.namespace()).withName(name).get();
+    String create = "kubectl -n " + spec.namespace() + " create secret generic " + name + " --from-literal="
+        + key + "=<your Stigg server API key>";
+    if (secret == null) {
+      return Optional.of("Secret " + name + " not found in namespace " + spec.namespace() + "; create it: " + create);
+    }
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    Map<String, String> stringData = secret.getStringData() == null ? Map.of() : secret.getStringData();
+    if (!data.containsKey(key) && !stringData.containsKey(key)) {
+      return Optional.of("Secret " + name + " has no key " + key + "; add it or set spec.apiKeySecretRef.key (" + create + ")");
+    }
+    return Optional.empty();
+  }
+
+  private static void redisCondition(Conditions conditions, EffectiveSpec spec, Context<StiggSidecar> context) {
+    if (!(spec.cache() instanceof RedisCache redis)) {
+      conditions.set(Conditions.REDIS_READY, "True", "NotRequired", "in-memory cache; no Redis");
+    } else if (redis.target() instanceof ExternalRedis external) {
+      conditions.set(Conditions.REDIS_READY, "Unknown", "External",
+          "external Redis " + external.host() + ":" + external.port() + " is not probed by the operator; "
+              + "sidecars report it on /readyz");
+    } else {
+      int ready = Workloads.readyReplicas(Workloads.deployment(context, StiggSidecarResources.redisName(spec.name())));
+      conditions.set(Conditions.REDIS_READY, ready > 0 ? "True" : "False", ready > 0 ? "Available" : "Starting",
+          ready > 0 ? "managed Redis is ready" : "managed Redis has no ready replica yet");
+    }
+  }
+
+  private static void deploymentCondition(Conditions conditions, String type, boolean enabled, int replicas,
+      String name, Context<StiggSidecar> context, boolean waitingForRedis) {
+    if (!enabled) {
+      conditions.set(type, "True", "Disabled", "not enabled");
+      return;
+    }
+    if (waitingForRedis && Workloads.deployment(context, name).isEmpty()) {
+      conditions.set(type, "False", "WaitingForRedis", "created once the managed Redis is ready");
+      return;
+    }
+    int ready = Workloads.readyReplicas(Workloads.deployment(context, name));
+    boolean available = ready >= replicas;
+    conditions.set(type, available ? "True" : "False", available ? "Available" : "Starting",
+        ready + "/" + replicas + " replicas of " + name + " ready");
+  }
+
+  private static InjectedPods injectedPods(KubernetesClient client, EffectiveSpec spec, String configHash) {
+    List<Pod> pods = client.pods().inNamespace(spec.namespace())
+        .withLabel(InjectionKeys.INJECTED_BY, spec.name()).list().getItems();
+    int upToDate = (int) pods.stream()
+        .filter(pod -> pod.getMetadata().getAnnotations() != null
+            && configHash.equals(pod.getMetadata().getAnnotations().get(InjectionKeys.CONFIG_HASH)))
+        .count();
+    return new InjectedPods(pods.size(), upToDate, pods.size() - upToDate);
+  }
+}

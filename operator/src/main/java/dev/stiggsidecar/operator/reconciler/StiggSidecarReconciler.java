@@ -1,0 +1,103 @@
+package dev.stiggsidecar.operator.reconciler;
+
+import dev.stiggsidecar.operator.dependents.ManagedRedisCondition;
+import dev.stiggsidecar.operator.dependents.PersistentCacheCondition;
+import dev.stiggsidecar.operator.dependents.PersistentCacheDependent;
+import dev.stiggsidecar.operator.dependents.RedisDeploymentDependent;
+import dev.stiggsidecar.operator.dependents.RedisServiceDependent;
+import dev.stiggsidecar.operator.dependents.SidecarConfigDependent;
+import dev.stiggsidecar.operator.dependents.Specs;
+import dev.stiggsidecar.operator.dependents.StandaloneCondition;
+import dev.stiggsidecar.operator.dependents.StandaloneDeploymentDependent;
+import dev.stiggsidecar.operator.dependents.StandaloneDisruptionBudgetDependent;
+import dev.stiggsidecar.operator.dependents.StandaloneServiceDependent;
+import dev.stiggsidecar.operator.model.EffectiveSpec;
+import dev.stiggsidecar.operator.model.InvalidSpecException;
+import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.operator.model.StiggSidecarStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Validates the spec, then runs the workflow of owned objects and reports what it observed. The
+ * workflow is invoked explicitly so an invalid spec touches nothing and says why in the status.
+ */
+@ControllerConfiguration(name = "stiggsidecar")
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = "config", type = SidecarConfigDependent.class),
+    @Dependent(name = "redis-deployment", type = RedisDeploymentDependent.class,
+        reconcilePrecondition = ManagedRedisCondition.class),
+    @Dependent(name = "redis-service", type = RedisServiceDependent.class,
+        reconcilePrecondition = ManagedRedisCondition.class),
+    @Dependent(name = "persistent-cache", type = PersistentCacheDependent.class,
+        reconcilePrecondition = PersistentCacheCondition.class),
+    @Dependent(name = "standalone-deployment", type = StandaloneDeploymentDependent.class,
+        reconcilePrecondition = StandaloneCondition.class),
+    @Dependent(name = "standalone-service", type = StandaloneServiceDependent.class,
+        reconcilePrecondition = StandaloneCondition.class),
+    @Dependent(name = "standalone-pdb", type = StandaloneDisruptionBudgetDependent.class,
+        reconcilePrecondition = StandaloneCondition.class),
+})
+public final class StiggSidecarReconciler implements Reconciler<StiggSidecar>, Cleaner<StiggSidecar> {
+
+  /** Status is refreshed at least this often: injected pod counts and Deployment readiness change on their own. */
+  static final Duration RESYNC = Duration.ofSeconds(60);
+  static final Duration RETRY_WHILE_NOT_READY = Duration.ofSeconds(10);
+
+  private final OperatorDefaults defaults;
+  private final StatusReport report;
+  private final TransitionEvents events;
+
+  public StiggSidecarReconciler(OperatorDefaults defaults, Clock clock) {
+    this.defaults = defaults;
+    this.report = new StatusReport(clock);
+    this.events = new TransitionEvents(clock);
+  }
+
+  @Override
+  public UpdateControl<StiggSidecar> reconcile(StiggSidecar resource, Context<StiggSidecar> context) {
+    StiggSidecarStatus status;
+    try {
+      EffectiveSpec spec = EffectiveSpec.of(resource, defaults);
+      Specs.put(context, spec);
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+      status = report.observe(resource, spec, context);
+    } catch (InvalidSpecException invalid) {
+      status = report.invalid(resource, invalid);
+    }
+    events.record(context.getClient(), resource, status);
+    boolean ready = status.conditions().stream()
+        .anyMatch(c -> Conditions.READY.equals(c.getType()) && "True".equals(c.getStatus()));
+    return UpdateControl.patchStatus(statusOnly(resource, status))
+        .rescheduleAfter(ready ? RESYNC : RETRY_WHILE_NOT_READY);
+  }
+
+  /**
+   * Deletes owned objects at once rather than leaving them to the garbage collector. The price is
+   * a finalizer: if the operator is uninstalled first, remove it by hand (see the README).
+   */
+  @Override
+  public DeleteControl cleanup(StiggSidecar resource, Context<StiggSidecar> context) {
+    OwnedObjects.deleteAll(context.getClient(), resource.getMetadata().getName(), resource.getMetadata().getNamespace());
+    return DeleteControl.defaultDelete();
+  }
+
+  /** A patch that carries status only, so the operator never writes the user's spec. */
+  private static StiggSidecar statusOnly(StiggSidecar resource, StiggSidecarStatus status) {
+    StiggSidecar patch = new StiggSidecar();
+    patch.setMetadata(new ObjectMetaBuilder().withName(resource.getMetadata().getName())
+        .withNamespace(resource.getMetadata().getNamespace()).build());
+    patch.setStatus(status);
+    return patch;
+  }
+}

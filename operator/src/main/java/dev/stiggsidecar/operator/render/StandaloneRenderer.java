@@ -1,0 +1,74 @@
+package dev.stiggsidecar.operator.render;
+
+import dev.stiggsidecar.contract.InjectionKeys;
+import dev.stiggsidecar.operator.model.EffectiveSpec;
+import dev.stiggsidecar.operator.model.EffectiveSpec.Standalone;
+import dev.stiggsidecar.operator.model.StiggSidecarResources;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import java.util.Map;
+
+/**
+ * Standalone mode: sidecars as a Deployment behind a ClusterIP Service, for applications that call
+ * the sidecar over the network. gRPC binds to all interfaces here, unlike an injected sidecar.
+ */
+public final class StandaloneRenderer {
+
+  private static final String COMPONENT = StiggSidecarResources.COMPONENT_STANDALONE;
+
+  private StandaloneRenderer() {}
+
+  public static Deployment deployment(EffectiveSpec spec, Standalone standalone) {
+    Map<String, String> labels = StiggSidecarResources.labels(spec.name(), COMPONENT);
+    return new DeploymentBuilder()
+        .withNewMetadata().withName(StiggSidecarResources.standaloneName(spec.name())).withNamespace(spec.namespace())
+          .withLabels(labels).endMetadata()
+        .withNewSpec()
+          .withReplicas(standalone.replicas())
+          .withNewSelector().withMatchLabels(StiggSidecarResources.selector(spec.name(), COMPONENT)).endSelector()
+          .withNewTemplate()
+            .withNewMetadata()
+              .withLabels(labels)
+              .withAnnotations(Map.of(InjectionKeys.CONFIG_HASH, ConfigHash.of(spec)))
+            .endMetadata()
+            .withNewSpec()
+              .withAutomountServiceAccountToken(false)
+              .withContainers(SidecarContainerRenderer.render(spec, "0.0.0.0"))
+              .withVolumes(SidecarContainerRenderer.tmpVolume())
+            .endSpec()
+          .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  public static Service service(EffectiveSpec spec) {
+    return new ServiceBuilder()
+        .withNewMetadata().withName(StiggSidecarResources.standaloneName(spec.name())).withNamespace(spec.namespace())
+          .withLabels(StiggSidecarResources.labels(spec.name(), COMPONENT)).endMetadata()
+        .withNewSpec()
+          .withSelector(StiggSidecarResources.selector(spec.name(), COMPONENT))
+          .addNewPort().withName("grpc").withAppProtocol("grpc").withPort(spec.grpcPort())
+            .withNewTargetPort("grpc").withProtocol("TCP").endPort()
+          .addNewPort().withName("http-metrics").withPort(spec.httpPort())
+            .withNewTargetPort("sidecar-http").withProtocol("TCP").endPort()
+        .endSpec()
+        .build();
+  }
+
+  /** At most one standalone pod down at a time during voluntary disruptions (drains, upgrades). */
+  public static PodDisruptionBudget disruptionBudget(EffectiveSpec spec) {
+    return new PodDisruptionBudgetBuilder()
+        .withNewMetadata().withName(StiggSidecarResources.standaloneName(spec.name())).withNamespace(spec.namespace())
+          .withLabels(StiggSidecarResources.labels(spec.name(), COMPONENT)).endMetadata()
+        .withNewSpec()
+          .withMaxUnavailable(new IntOrString(1))
+          .withNewSelector().withMatchLabels(StiggSidecarResources.selector(spec.name(), COMPONENT)).endSelector()
+        .endSpec()
+        .build();
+  }
+}
