@@ -1,0 +1,111 @@
+package dev.stiggsidecar.operator;
+
+import dev.stiggsidecar.operator.cli.RenderCommand;
+import dev.stiggsidecar.operator.health.OperatorHttpServer;
+import dev.stiggsidecar.operator.model.OperatorDefaults;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code stigg-operator.jar [run]} runs the operator; {@code render -f <file>} prints what it would create. */
+public final class OperatorMain {
+
+  private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
+
+  static final String USAGE = """
+      Usage:
+        java -jar stigg-operator.jar [run]
+            Reconciles StiggSidecar resources in the cluster of the current kubeconfig or service account.
+        java -jar stigg-operator.jar render -f <stiggsidecar.yaml|-> [--namespace <ns>]
+            Prints the objects the operator would create, as multi-document YAML, without a cluster.
+
+      Environment (run):
+        HTTP_PORT                  /healthz, /readyz, /metrics (default 8080)
+        LEADER_ELECTION_NAMESPACE  namespace of the leader-election Lease; set it when running more than
+                                   one replica (manifests/ set it to the operator's namespace)
+        SIDECAR_IMAGE, PERSISTENT_CACHE_IMAGE, REDIS_IMAGE
+                                   images used when a StiggSidecar names none
+      """;
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    OperatorDefaults defaults = OperatorDefaults.fromEnv(System.getenv());
+    if (args.length > 0 && args[0].equals("render")) {
+      System.exit(render(args, defaults));
+    }
+    if (args.length > 0 && !args[0].equals("run")) {
+      System.err.print(args[0].equals("--help") || args[0].equals("-h") ? USAGE : "unknown command " + args[0] + "\n" + USAGE);
+      System.exit(args[0].startsWith("-h") || args[0].equals("--help") ? 0 : 2);
+    }
+    run(System.getenv(), defaults);
+  }
+
+  private static int render(String[] args, OperatorDefaults defaults) throws IOException {
+    String file = null;
+    String namespace = "default";
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "-f", "--filename" -> file = i + 1 < args.length ? args[++i] : null;
+        case "-n", "--namespace" -> namespace = i + 1 < args.length ? args[++i] : namespace;
+        default -> {
+          System.err.print("unknown option " + args[i] + "\n" + USAGE);
+          return 2;
+        }
+      }
+    }
+    if (file == null) {
+      System.err.print("render needs -f <file> (or -f - for stdin)\n" + USAGE);
+      return 2;
+    }
+    String yaml;
+    try {
+      yaml = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(Path.of(file));
+    } catch (NoSuchFileException e) {
+      System.err.println(file + ": no such file");
+      return 2;
+    }
+    return new RenderCommand(defaults).run(yaml, file, namespace, System.out, System.err);
+  }
+
+  private static void run(Map<String, String> env, OperatorDefaults defaults) throws Exception {
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Optional<LeaderElectionConfiguration> leaderElection = Optional.ofNullable(env.get("LEADER_ELECTION_NAMESPACE"))
+        .filter(ns -> !ns.isBlank())
+        .map(ns -> new LeaderElectionConfiguration("stigg-sidecar-operator", ns));
+    Operator operator = StiggSidecarOperator.create(client, defaults, registry, leaderElection, Clock.systemUTC());
+    int port = Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080"));
+    OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress(port),
+        () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), registry);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping: finishing reconciliations in flight");
+      operator.stop();
+      http.close();
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    log.info("starting; images by default: sidecar {}, persistent cache {}, redis {}; leader election {}",
+        defaults.sidecarImage(), defaults.persistentCacheImage(), defaults.redisImage(),
+        leaderElection.map(le -> "in namespace " + le.getLeaseNamespace().orElse("?")).orElse("off"));
+    operator.start();
+    log.info("started; health and metrics on port {}", http.port());
+    stopped.await();
+  }
+}

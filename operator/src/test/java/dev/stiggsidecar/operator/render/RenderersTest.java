@@ -1,0 +1,149 @@
+package dev.stiggsidecar.operator.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stiggsidecar.contract.InjectionKeys;
+import dev.stiggsidecar.operator.model.CacheSpec;
+import dev.stiggsidecar.operator.model.EffectiveSpec;
+import dev.stiggsidecar.operator.model.ExternalRedisSpec;
+import dev.stiggsidecar.operator.model.FallbackEntitlement;
+import dev.stiggsidecar.operator.model.ManagedRedisSpec;
+import dev.stiggsidecar.operator.model.ObjectsFixture;
+import dev.stiggsidecar.operator.model.PersistentCacheSpec;
+import dev.stiggsidecar.operator.model.RedisCacheSpec;
+import dev.stiggsidecar.operator.model.SecretKeyRef;
+import dev.stiggsidecar.operator.model.StandaloneSpec;
+import dev.stiggsidecar.operator.model.StiggSidecarSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every owned object as a pure function of the spec; no cluster. */
+class RenderersTest {
+
+  private static StiggSidecarSpec spec(CacheSpec cache, Map<String, FallbackEntitlement> fallbacks) {
+    return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg", "SERVER_API_KEY"), null, null, null, null,
+        null, "http://stigg-emulator:8080", null, null, fallbacks, cache, new PersistentCacheSpec(true, 2, null, null),
+        new StandaloneSpec(true, 3), null);
+  }
+
+  private static final CacheSpec MANAGED = new CacheSpec(null, new RedisCacheSpec(new ManagedRedisSpec(null, null), null, "prod", 3600));
+  private static final CacheSpec EXTERNAL = new CacheSpec(null, new RedisCacheSpec(null,
+      new ExternalRedisSpec("redis.example", 6380, 2, true, "app", new SecretKeyRef("redis", "password")), "prod", null));
+
+  @Test
+  void configMapCarriesTheSidecarEnvironmentAndItsHash() {
+    EffectiveSpec spec = ObjectsFixture.effective(spec(MANAGED, Map.of("seats", new FallbackEntitlement(true, null, 5L, null, null))));
+    ConfigMap config = SidecarConfigRenderer.render(spec);
+    assertThat(config.getMetadata().getName()).isEqualTo("main-sidecar-env");
+    assertThat(config.getData()).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.ofEntries(
+        Map.entry("API_URL", "http://stigg-emulator:8080"),
+        Map.entry("EDGE_ENABLED", "true"), Map.entry("WS_ENABLED", "true"),
+        Map.entry("ENTITLEMENTS_FALLBACK", "{\"seats\":{\"hasAccess\":true,\"usageLimit\":5}}"),
+        Map.entry("HTTP_PORT", "18080"), Map.entry("PORT", "8443"), Map.entry("LOG_LEVEL", "info"),
+        Map.entry("OFFLINE", "false"), Map.entry("REDIS_ENVIRONMENT_PREFIX", "prod"),
+        Map.entry("REDIS_HOST", "main-redis"), Map.entry("REDIS_PORT", "6379"), Map.entry("REDIS_DB", "0"),
+        Map.entry("REDIS_TLS", "false"), Map.entry("REDIS_KEYS_TTL_IN_SECS", "3600"))));
+    assertThat(config.getMetadata().getAnnotations()).containsEntry(InjectionKeys.CONFIG_HASH, ConfigHash.of(spec));
+    assertThat(config.getData().values()).noneMatch(value -> value.contains("stigg/SERVER_API_KEY"));
+  }
+
+  @Test
+  void externalRedisPasswordStaysInItsSecret() {
+    EffectiveSpec spec = ObjectsFixture.effective(spec(EXTERNAL, Map.of()));
+    assertThat(SidecarConfigRenderer.render(spec).getData()).containsEntry("REDIS_HOST", "redis.example")
+        .containsEntry("REDIS_PORT", "6380").containsEntry("REDIS_DB", "2").containsEntry("REDIS_TLS", "true")
+        .containsEntry("REDIS_USERNAME", "app").doesNotContainKey("REDIS_PASSWORD");
+    assertThat(SidecarEnvironment.secretEnv(spec)).extracting(EnvVar::getName)
+        .containsExactly("SERVER_API_KEY", "REDIS_PASSWORD");
+    assertThat(spec.managedRedis()).isEmpty();
+    assertThat(ManifestRenderer.render(spec)).extracting(o -> o.getMetadata().getName()).doesNotContain("main-redis");
+  }
+
+  @Test
+  void configHashIsStableAndFollowsEveryInput() {
+    String base = ConfigHash.of(ObjectsFixture.effective(spec(MANAGED, Map.of())));
+    assertThat(ConfigHash.of(ObjectsFixture.effective(spec(MANAGED, Map.of())))).isEqualTo(base).hasSize(16);
+    assertThat(ConfigHash.of(ObjectsFixture.effective(spec(EXTERNAL, Map.of())))).isNotEqualTo(base);
+    assertThat(ConfigHash.of(ObjectsFixture.effective(spec(MANAGED,
+        Map.of("a", new FallbackEntitlement(true, null, null, null, null)))))).isNotEqualTo(base);
+  }
+
+  @Test
+  void sidecarContainerIsRestrictedProbedAndReadsItsSecret() {
+    Container container = SidecarContainerRenderer.render(ObjectsFixture.effective(spec(MANAGED, Map.of())), "127.0.0.1");
+    assertThat(container.getName()).isEqualTo("stigg-sidecar");
+    assertThat(container.getImage()).isEqualTo("sidecar:1");
+    assertThat(container.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("main-sidecar-env");
+    EnvVar apiKey = container.getEnv().get(0);
+    assertThat(apiKey.getValue()).isNull();
+    assertThat(apiKey.getValueFrom().getSecretKeyRef().getName()).isEqualTo("stigg");
+    assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+        .contains(org.assertj.core.groups.Tuple.tuple("GRPC_BIND_ADDRESS", "127.0.0.1"));
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/tmp");
+  }
+
+  @Test
+  void managedRedisIsOneEphemeralNonRootReplicaBehindAService() {
+    EffectiveSpec spec = ObjectsFixture.effective(spec(MANAGED, Map.of()));
+    Deployment redis = RedisRenderer.deployment(spec, spec.managedRedis().orElseThrow());
+    assertThat(redis.getMetadata().getName()).isEqualTo("main-redis");
+    assertThat(redis.getSpec().getReplicas()).isOne();
+    assertThat(redis.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    Container container = redis.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("redis:7");
+    assertThat(container.getArgs()).containsExactly("--save", "", "--appendonly", "no");
+    assertThat(redis.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    Service service = RedisRenderer.service(spec);
+    assertThat(service.getSpec().getSelector()).isEqualTo(redis.getSpec().getSelector().getMatchLabels());
+    assertThat(redis.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(service.getSpec().getSelector());
+  }
+
+  @Test
+  void persistentCacheSharesTheConfigAndRollsWhenItChanges() {
+    EffectiveSpec spec = ObjectsFixture.effective(spec(MANAGED, Map.of()));
+    Deployment deployment = PersistentCacheRenderer.deployment(spec, spec.persistentCache().orElseThrow());
+    assertThat(deployment.getMetadata().getName()).isEqualTo("main-persistent-cache");
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("pcache:1");
+    assertThat(container.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("main-sidecar-env");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry(InjectionKeys.CONFIG_HASH, ConfigHash.of(spec));
+  }
+
+  @Test
+  void standaloneServesOtherPodsBehindAServiceAndABudget() {
+    EffectiveSpec spec = ObjectsFixture.effective(spec(MANAGED, Map.of()));
+    Deployment deployment = StandaloneRenderer.deployment(spec, spec.standalone().orElseThrow());
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("GRPC_BIND_ADDRESS"))
+        .extracting(EnvVar::getValue).containsExactly("0.0.0.0");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+    Service service = StandaloneRenderer.service(spec);
+    assertThat(service.getSpec().getPorts()).extracting(p -> p.getName(), p -> p.getPort())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("grpc", 8443), org.assertj.core.groups.Tuple.tuple("http-metrics", 18080));
+    PodDisruptionBudget budget = StandaloneRenderer.disruptionBudget(spec);
+    assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isOne();
+    assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(service.getSpec().getSelector());
+  }
+
+  @Test
+  void equalSpecsRenderEqualObjects() {
+    List<?> first = ManifestRenderer.render(ObjectsFixture.effective(spec(MANAGED, Map.of("a", new FallbackEntitlement(true, 1, null, null, null)))));
+    List<?> second = ManifestRenderer.render(ObjectsFixture.effective(spec(MANAGED, Map.of("a", new FallbackEntitlement(true, 1, null, null, null)))));
+    assertThat(first).isEqualTo(second).hasSize(7);
+  }
+}
