@@ -19,4 +19,9 @@ public record StiggSidecarStatus(
     @JsonPropertyDescription("Injected pods, current and outdated.")
     InjectedPods injectedPods,
     @JsonPropertyDescription("When the operator last restarted a workload to refresh its sidecars.")
-    String lastRolloutTime) {}
+    String lastRolloutTime) {
+
+  public StiggSidecarStatus withLastRolloutTime(String time) {
+    return new StiggSidecarStatus(observedGeneration, conditions, configHash, cache, injectedPods, time);
+  }
+}

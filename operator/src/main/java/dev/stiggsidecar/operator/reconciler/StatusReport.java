@@ -1,17 +1,13 @@
 package dev.stiggsidecar.operator.reconciler;
 
-import dev.stiggsidecar.contract.InjectionKeys;
 import dev.stiggsidecar.operator.dependents.Workloads;
 import dev.stiggsidecar.operator.model.EffectiveSpec;
 import dev.stiggsidecar.operator.model.EffectiveSpec.ExternalRedis;
 import dev.stiggsidecar.operator.model.EffectiveSpec.RedisCache;
-import dev.stiggsidecar.operator.model.InjectedPods;
 import dev.stiggsidecar.operator.model.InvalidSpecException;
 import dev.stiggsidecar.operator.model.StiggSidecar;
 import dev.stiggsidecar.operator.model.StiggSidecarResources;
 import dev.stiggsidecar.operator.model.StiggSidecarStatus;
-import dev.stiggsidecar.operator.render.ConfigHash;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -43,9 +39,9 @@ final class StatusReport {
         previous == null ? null : previous.injectedPods(), previous == null ? null : previous.lastRolloutTime());
   }
 
-  StiggSidecarStatus observe(StiggSidecar resource, EffectiveSpec spec, Context<StiggSidecar> context) {
+  StiggSidecarStatus observe(StiggSidecar resource, EffectiveSpec spec, String configHash, InjectedPodScan pods,
+      Context<StiggSidecar> context) {
     Conditions conditions = conditions(resource);
-    String configHash = ConfigHash.of(spec);
     KubernetesClient client = context.getClient();
 
     Optional<String> keyProblem = apiKeyProblem(client, spec);
@@ -75,7 +71,7 @@ final class StatusReport {
     }
     StiggSidecarStatus previous = resource.getStatus();
     return new StiggSidecarStatus(resource.getMetadata().getGeneration(), conditions.list(), configHash,
-        spec.cacheKind(), injectedPods(client, spec, configHash),
+        spec.cacheKind(), pods.counts(),
         previous == null ? null : previous.lastRolloutTime());
   }
 
@@ -130,15 +126,5 @@ final class StatusReport {
     boolean available = ready >= replicas;
     conditions.set(type, available ? "True" : "False", available ? "Available" : "Starting",
         ready + "/" + replicas + " replicas of " + name + " ready");
-  }
-
-  private static InjectedPods injectedPods(KubernetesClient client, EffectiveSpec spec, String configHash) {
-    List<Pod> pods = client.pods().inNamespace(spec.namespace())
-        .withLabel(InjectionKeys.INJECTED_BY, spec.name()).list().getItems();
-    int upToDate = (int) pods.stream()
-        .filter(pod -> pod.getMetadata().getAnnotations() != null
-            && configHash.equals(pod.getMetadata().getAnnotations().get(InjectionKeys.CONFIG_HASH)))
-        .count();
-    return new InjectedPods(pods.size(), upToDate, pods.size() - upToDate);
   }
 }

@@ -12,10 +12,12 @@ import dev.stiggsidecar.operator.dependents.StandaloneDeploymentDependent;
 import dev.stiggsidecar.operator.dependents.StandaloneDisruptionBudgetDependent;
 import dev.stiggsidecar.operator.dependents.StandaloneServiceDependent;
 import dev.stiggsidecar.operator.model.EffectiveSpec;
+import dev.stiggsidecar.operator.model.InjectionSpec.RolloutPolicy;
 import dev.stiggsidecar.operator.model.InvalidSpecException;
 import dev.stiggsidecar.operator.model.OperatorDefaults;
 import dev.stiggsidecar.operator.model.StiggSidecar;
 import dev.stiggsidecar.operator.model.StiggSidecarStatus;
+import dev.stiggsidecar.operator.render.ConfigHash;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,6 +29,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Validates the spec, then runs the workflow of owned objects and reports what it observed. The
@@ -57,11 +61,15 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar>, C
   private final OperatorDefaults defaults;
   private final StatusReport report;
   private final TransitionEvents events;
+  private final RolloutRestarter restarter;
+  private final Clock clock;
 
   public StiggSidecarReconciler(OperatorDefaults defaults, Clock clock) {
     this.defaults = defaults;
     this.report = new StatusReport(clock);
     this.events = new TransitionEvents(clock);
+    this.restarter = new RolloutRestarter(clock);
+    this.clock = clock;
   }
 
   @Override
@@ -71,15 +79,17 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar>, C
       EffectiveSpec spec = EffectiveSpec.of(resource, defaults);
       Specs.put(context, spec);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-      status = report.observe(resource, spec, context);
+      String configHash = ConfigHash.of(spec);
+      InjectedPodScan pods = InjectedPodScan.of(context.getClient(), spec, configHash);
+      status = report.observe(resource, spec, configHash, pods, context);
+      if (spec.injection().rollout() == RolloutPolicy.Restart && !pods.outdated().isEmpty()) {
+        status = rollout(resource, spec, configHash, pods, status, context);
+      }
     } catch (InvalidSpecException invalid) {
       status = report.invalid(resource, invalid);
     }
     events.record(context.getClient(), resource, status);
-    boolean ready = status.conditions().stream()
-        .anyMatch(c -> Conditions.READY.equals(c.getType()) && "True".equals(c.getStatus()));
-    return UpdateControl.patchStatus(statusOnly(resource, status))
-        .rescheduleAfter(ready ? RESYNC : RETRY_WHILE_NOT_READY);
+    return UpdateControl.patchStatus(statusOnly(resource, status)).rescheduleAfter(nextCheck(status, resource));
   }
 
   /**
@@ -90,6 +100,27 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar>, C
   public DeleteControl cleanup(StiggSidecar resource, Context<StiggSidecar> context) {
     OwnedObjects.deleteAll(context.getClient(), resource.getMetadata().getName(), resource.getMetadata().getNamespace());
     return DeleteControl.defaultDelete();
+  }
+
+  /** Sooner while something is not ready or a rollout is pending; injected pods are not watched. */
+  private static Duration nextCheck(StiggSidecarStatus status, StiggSidecar resource) {
+    boolean ready = status.conditions().stream()
+        .anyMatch(c -> Conditions.READY.equals(c.getType()) && "True".equals(c.getStatus()));
+    boolean rolloutPending = status.injectedPods() != null && status.injectedPods().outdated() > 0
+        && resource.getSpec().injection() != null && resource.getSpec().injection().rollout() == RolloutPolicy.Restart;
+    if (!ready) {
+      return RETRY_WHILE_NOT_READY;
+    }
+    return rolloutPending ? RolloutRestarter.MIN_INTERVAL : RESYNC;
+  }
+
+  private StiggSidecarStatus rollout(StiggSidecar resource, EffectiveSpec spec, String configHash,
+      InjectedPodScan pods, StiggSidecarStatus status, Context<StiggSidecar> context) {
+    Optional<Instant> last = Optional.ofNullable(status.lastRolloutTime()).map(Instant::parse);
+    Optional<RolloutRestarter.Workload> restarted =
+        restarter.restartOne(context.getClient(), spec.namespace(), configHash, pods.outdated(), last);
+    restarted.ifPresent(workload -> events.rolloutRestart(context.getClient(), resource, workload.toString(), configHash));
+    return restarted.isPresent() ? status.withLastRolloutTime(clock.instant().toString()) : status;
   }
 
   /** A patch that carries status only, so the operator never writes the user's spec. */

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Emits a Kubernetes Event when the {@code Ready} condition changes status or reason, so {@code
- * kubectl describe} tells the story. Failing to record an event never fails a reconciliation.
+ * Emits Kubernetes Events when the {@code Ready} condition changes status or reason and when a
+ * workload is restarted, so {@code kubectl describe} tells the story. Failing to record an event never fails a reconciliation.
  */
 final class TransitionEvents {
 
@@ -37,6 +37,15 @@ final class TransitionEvents {
       return;
     }
     Condition now = after.get();
+    emit(client, resource, "True".equals(now.getStatus()) ? "Normal" : "Warning", now.getReason(), now.getMessage());
+  }
+
+  void rolloutRestart(KubernetesClient client, StiggSidecar resource, String workload, String configHash) {
+    emit(client, resource, "Normal", "RolloutRestart",
+        "restarted " + workload + " so its pods get the sidecar configuration " + configHash);
+  }
+
+  private void emit(KubernetesClient client, StiggSidecar resource, String type, String reason, String message) {
     String time = clock.instant().toString();
     try {
       client.v1().events().inNamespace(resource.getMetadata().getNamespace()).resource(new EventBuilder()
@@ -45,14 +54,14 @@ final class TransitionEvents {
           .withNewInvolvedObject().withApiVersion(resource.getApiVersion()).withKind(resource.getKind())
             .withName(resource.getMetadata().getName()).withNamespace(resource.getMetadata().getNamespace())
             .withUid(resource.getMetadata().getUid()).endInvolvedObject()
-          .withType("True".equals(now.getStatus()) ? "Normal" : "Warning")
-          .withReason(now.getReason())
-          .withMessage(now.getMessage())
+          .withType(type)
+          .withReason(reason)
+          .withMessage(message)
           .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)
           .withNewSource().withComponent("stigg-sidecar-operator").endSource()
           .build()).create();
     } catch (KubernetesClientException e) {
-      log.warn("could not record event {} for {}/{}: {}", now.getReason(), resource.getMetadata().getNamespace(),
+      log.warn("could not record event {} for {}/{}: {}", reason, resource.getMetadata().getNamespace(),
           resource.getMetadata().getName(), e.getMessage());
     }
   }

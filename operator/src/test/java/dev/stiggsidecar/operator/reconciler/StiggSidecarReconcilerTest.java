@@ -7,6 +7,7 @@ import dev.stiggsidecar.contract.InjectionKeys;
 import dev.stiggsidecar.operator.StiggSidecarOperator;
 import dev.stiggsidecar.operator.model.CacheSpec;
 import dev.stiggsidecar.operator.model.FallbackEntitlement;
+import dev.stiggsidecar.operator.model.InjectionSpec;
 import dev.stiggsidecar.operator.model.ManagedRedisSpec;
 import dev.stiggsidecar.operator.model.OperatorDefaults;
 import dev.stiggsidecar.operator.model.PersistentCacheSpec;
@@ -21,11 +22,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -189,6 +189,37 @@ class StiggSidecarReconcilerTest {
   }
 
   @Test
+  void restartRolloutRestartsWorkloadsOfOutdatedPodsAndSaysSo() {
+    createApiKeySecret();
+    client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata().withName("checkout")
+        .endMetadata().withNewSpec().withNewTemplate().withNewMetadata().endMetadata().endTemplate().endSpec().build())
+        .create();
+    client.apps().replicaSets().inNamespace(NS).resource(new ReplicaSetBuilder().withNewMetadata().withName("checkout-1")
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment").withName("checkout").withUid("u")
+        .withController(true).endOwnerReference().endMetadata().build()).create();
+    client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("checkout-1-x").withNamespace(NS)
+        .addToLabels(InjectionKeys.INJECTED_BY, NAME).addToAnnotations(InjectionKeys.CONFIG_HASH, "0000000000000000")
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName("checkout-1").withUid("r")
+        .withController(true).endOwnerReference().endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage("app").endContainer().endSpec().build()).create();
+
+    StiggSidecarSpec spec = spec(null, null, null, Map.of());
+    create(new StiggSidecarSpec(null, null, spec.apiKeySecretRef(), null, null, null, null, null, null, null, null,
+        Map.of(), null, null, null, new InjectionSpec(null, null, null, InjectionSpec.RolloutPolicy.Restart)));
+
+    StiggSidecarStatus status = awaitStatus(s -> s.lastRolloutTime() != null);
+    assertThat(status.injectedPods().outdated()).isEqualTo(1);
+    assertThat(deployment("checkout").getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("sidecar.stigg.io/restarted-for-config-hash", status.configHash())
+        .containsKey("kubectl.kubernetes.io/restartedAt");
+    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        .anySatisfy(event -> {
+          assertThat(event.getReason()).isEqualTo("RolloutRestart");
+          assertThat(event.getMessage()).contains("Deployment/checkout", status.configHash());
+        });
+  }
+
+  @Test
   void invalidSpecTouchesNothingAndSaysWhy() {
     createApiKeySecret();
     create(spec(null, new PersistentCacheSpec(true, null, null, null), null, Map.of()));
@@ -226,7 +257,6 @@ class StiggSidecarReconcilerTest {
 
   private StiggSidecarStatus awaitStatus(java.util.function.Predicate<StiggSidecarStatus> until) {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-        .alias("status " + "matching the expectation; last seen: see the assertion message")
         .untilAsserted(() -> assertThat(current().getStatus()).matches(s -> s != null && until.test(s)));
     return current().getStatus();
   }

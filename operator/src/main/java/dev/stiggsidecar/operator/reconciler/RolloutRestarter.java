@@ -1,0 +1,144 @@
+package dev.stiggsidecar.operator.reconciler;
+
+import dev.stiggsidecar.contract.InjectionKeys;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * With {@code injection.rollout: Restart}, restarts the workloads whose injected pods carry an old
+ * configuration hash, the way {@code kubectl rollout restart} does. One workload at a time, at
+ * most one per {@link #MIN_INTERVAL}, so a config change never restarts a namespace at once. A
+ * workload already restarted for the current hash is left alone: if its pods still come up
+ * outdated (the webhook was down), restarting again would loop.
+ */
+final class RolloutRestarter {
+
+  static final Duration MIN_INTERVAL = Duration.ofSeconds(30);
+  static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+  static final String RESTARTED_FOR = InjectionKeys.PREFIX + "restarted-for-config-hash";
+
+  private final Clock clock;
+
+  RolloutRestarter(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A workload to restart: kind and name in the pods' namespace. */
+  record Workload(String kind, String name) {
+    @Override
+    public String toString() {
+      return kind + "/" + name;
+    }
+  }
+
+  /**
+   * Restarts at most one outdated workload, when the last restart is old enough.
+   *
+   * @return the workload restarted, if any
+   */
+  Optional<Workload> restartOne(KubernetesClient client, String namespace, String configHash, List<Pod> outdated,
+      Optional<Instant> lastRollout) {
+    Instant now = clock.instant();
+    if (lastRollout.isPresent() && lastRollout.get().plus(MIN_INTERVAL).isAfter(now)) {
+      return Optional.empty();
+    }
+    Set<Workload> workloads = new LinkedHashSet<>();
+    for (Pod pod : outdated) {
+      workloadOf(client, namespace, pod).ifPresent(workloads::add);
+    }
+    for (Workload workload : workloads) {
+      if (restart(client, namespace, workload, configHash, now)) {
+        return Optional.of(workload);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Workload> workloadOf(KubernetesClient client, String namespace, Pod pod) {
+    Optional<OwnerReference> owner = controller(pod);
+    if (owner.isEmpty()) {
+      return Optional.empty();
+    }
+    switch (owner.get().getKind()) {
+      case "StatefulSet", "DaemonSet" -> {
+        return Optional.of(new Workload(owner.get().getKind(), owner.get().getName()));
+      }
+      case "ReplicaSet" -> {
+        ReplicaSet replicaSet = client.apps().replicaSets().inNamespace(namespace).withName(owner.get().getName()).get();
+        return Optional.ofNullable(replicaSet).flatMap(RolloutRestarter::controller)
+            .filter(parent -> parent.getKind().equals("Deployment"))
+            .map(parent -> new Workload("Deployment", parent.getName()));
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private static Optional<OwnerReference> controller(HasMetadata object) {
+    return object.getMetadata().getOwnerReferences() == null ? Optional.empty()
+        : object.getMetadata().getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst();
+  }
+
+  private static boolean restart(KubernetesClient client, String namespace, Workload workload, String configHash,
+      Instant now) {
+    switch (workload.kind()) {
+      case "Deployment" -> {
+        var resource = client.apps().deployments().inNamespace(namespace).withName(workload.name());
+        var current = resource.get();
+        if (current == null || alreadyRestarted(current.getSpec().getTemplate(), configHash)) {
+          return false;
+        }
+        resource.edit(d -> stamp(d, d.getSpec().getTemplate(), configHash, now));
+      }
+      case "StatefulSet" -> {
+        var resource = client.apps().statefulSets().inNamespace(namespace).withName(workload.name());
+        var current = resource.get();
+        if (current == null || alreadyRestarted(current.getSpec().getTemplate(), configHash)) {
+          return false;
+        }
+        resource.edit(s -> stamp(s, s.getSpec().getTemplate(), configHash, now));
+      }
+      case "DaemonSet" -> {
+        var resource = client.apps().daemonSets().inNamespace(namespace).withName(workload.name());
+        var current = resource.get();
+        if (current == null || alreadyRestarted(current.getSpec().getTemplate(), configHash)) {
+          return false;
+        }
+        resource.edit(d -> stamp(d, d.getSpec().getTemplate(), configHash, now));
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What {@code kubectl rollout restart} writes, plus the hash the restart was for. */
+  private static <W> W stamp(W workload, PodTemplateSpec template, String configHash, Instant now) {
+    Map<String, String> annotations = template.getMetadata().getAnnotations() == null
+        ? new HashMap<>() : new HashMap<>(template.getMetadata().getAnnotations());
+    annotations.put(RESTARTED_AT, now.toString());
+    annotations.put(RESTARTED_FOR, configHash);
+    template.getMetadata().setAnnotations(annotations);
+    return workload;
+  }
+
+  private static boolean alreadyRestarted(PodTemplateSpec template, String configHash) {
+    return template.getMetadata() != null && template.getMetadata().getAnnotations() != null
+        && configHash.equals(template.getMetadata().getAnnotations().get(RESTARTED_FOR));
+  }
+}
