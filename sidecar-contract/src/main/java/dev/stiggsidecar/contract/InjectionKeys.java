@@ -22,6 +22,19 @@ public final class InjectionKeys {
    */
   public static final String INJECTED_BY = PREFIX + "injected-by";
 
+  /**
+   * Namespace label: {@code enabled} injects every pod of the namespace that does not opt out;
+   * {@code disabled} injects none, whatever the pods say.
+   */
+  public static final String NAMESPACE_INJECTION = PREFIX + "injection";
+
+  /** Per-pod overrides of the injected container, validated by the webhook. */
+  public static final String CPU_REQUEST = PREFIX + "cpu-request";
+  public static final String CPU_LIMIT = PREFIX + "cpu-limit";
+  public static final String MEMORY_REQUEST = PREFIX + "memory-request";
+  public static final String MEMORY_LIMIT = PREFIX + "memory-limit";
+  public static final String LOG_LEVEL = PREFIX + "log-level";
+
   /** Name of the injected container. */
   public static final String CONTAINER_NAME = "stigg-sidecar";
 
