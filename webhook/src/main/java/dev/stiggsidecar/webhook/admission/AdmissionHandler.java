@@ -117,7 +117,7 @@ public final class AdmissionHandler {
       case Auto -> serverSupportsNativeSidecars;
     };
     Pod mutated = PodMutator.mutate(pod, spec, nativeSidecar, overrides.overrides());
-    ArrayNode patch = JsonPatch.between(mapper, mapper.valueToTree(pod), mapper.valueToTree(mutated));
+    ArrayNode patch = JsonPatch.between(mapper, podJson, mapper.valueToTree(mutated));
     metrics.count("injected", patch.isEmpty() ? "already_injected" : "injected");
     return allowed(uid, patch, List.of());
   }
