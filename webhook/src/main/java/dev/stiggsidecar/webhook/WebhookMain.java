@@ -1,0 +1,66 @@
+package dev.stiggsidecar.webhook;
+
+import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.webhook.cli.InjectCommand;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** {@code stigg-webhook.jar inject -f <workloads.yaml> -c <stiggsidecar.yaml>}. */
+public final class WebhookMain {
+
+  static final String USAGE = """
+      Usage:
+        java -jar stigg-webhook.jar inject -f <workloads.yaml|-> -c <stiggsidecar.yaml> [--native-sidecar true|false]
+            Prints the workloads with the sidecar injected (Pods, Deployments, StatefulSets, DaemonSets,
+            ReplicaSets, Jobs, CronJobs; other documents unchanged), as the webhook would inject them.
+            --native-sidecar: what nativeSidecar: Auto means without a cluster to ask (default true:
+            Kubernetes 1.29 or newer).
+
+      Environment: SIDECAR_IMAGE (image when the StiggSidecar names none), as for the operator.
+      """;
+
+  private WebhookMain() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      System.err.print(USAGE);
+      System.exit(args.length == 0 ? 2 : 0);
+    }
+    if (!args[0].equals("inject")) {
+      System.err.print("unknown command " + args[0] + "\n" + USAGE);
+      System.exit(2);
+    }
+    String workloads = null;
+    String config = null;
+    boolean nativeSidecar = true;
+    for (int i = 1; i < args.length; i++) {
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "-f", "--filename" -> { workloads = value; i++; }
+        case "-c", "--config" -> { config = value; i++; }
+        case "--native-sidecar" -> { nativeSidecar = Boolean.parseBoolean(value); i++; }
+        default -> {
+          System.err.print("unknown option " + args[i] + "\n" + USAGE);
+          System.exit(2);
+        }
+      }
+    }
+    if (workloads == null || config == null) {
+      System.err.print("inject needs -f <workloads> and -c <stiggsidecar>\n" + USAGE);
+      System.exit(2);
+    }
+    try {
+      String workloadYaml = workloads.equals("-")
+          ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(Path.of(workloads));
+      String configYaml = Files.readString(Path.of(config));
+      System.exit(new InjectCommand(OperatorDefaults.fromEnv(System.getenv()))
+          .run(workloadYaml, configYaml, nativeSidecar, System.out, System.err));
+    } catch (NoSuchFileException e) {
+      System.err.println(e.getFile() + ": no such file");
+      System.exit(2);
+    }
+  }
+}
