@@ -2,17 +2,21 @@ package dev.stiggsidecar.webhook;
 
 import dev.stiggsidecar.operator.model.OperatorDefaults;
 import dev.stiggsidecar.webhook.cli.InjectCommand;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** {@code stigg-webhook.jar inject -f <workloads.yaml> -c <stiggsidecar.yaml>}. */
+/** {@code stigg-webhook.jar serve} runs the admission webhook; {@code inject} mutates manifests offline. */
 public final class WebhookMain {
 
   static final String USAGE = """
       Usage:
+        java -jar stigg-webhook.jar serve
+            Serves the mutating admission webhook over HTTPS (POST /mutate, /mutate-namespace).
+            Environment: PORT (8443), HTTP_PORT (8080: /healthz, /readyz, /metrics),
+            TLS_CERT_FILE, TLS_KEY_FILE (PEM, PKCS#8 key; default /etc/stigg-webhook/tls/tls.{crt,key},
+            reloaded when they change), POD_NAMESPACE (never injected), SIDECAR_IMAGE.
         java -jar stigg-webhook.jar inject -f <workloads.yaml|-> -c <stiggsidecar.yaml> [--native-sidecar true|false]
             Prints the workloads with the sidecar injected (Pods, Deployments, StatefulSets, DaemonSets,
             ReplicaSets, Jobs, CronJobs; other documents unchanged), as the webhook would inject them.
@@ -24,10 +28,14 @@ public final class WebhookMain {
 
   private WebhookMain() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       System.err.print(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
+    }
+    if (args[0].equals("serve")) {
+      ServeCommand.run(System.getenv());
+      return;
     }
     if (!args[0].equals("inject")) {
       System.err.print("unknown command " + args[0] + "\n" + USAGE);
