@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * With {@code injection.rollout: Restart}, restarts the workloads whose injected pods carry an old
@@ -95,46 +97,37 @@ final class RolloutRestarter {
 
   private static boolean restart(KubernetesClient client, String namespace, Workload workload, String configHash,
       Instant now) {
-    switch (workload.kind()) {
-      case "Deployment" -> {
-        var resource = client.apps().deployments().inNamespace(namespace).withName(workload.name());
-        var current = resource.get();
-        if (current == null || alreadyRestarted(current.getSpec().getTemplate(), configHash)) {
-          return false;
-        }
-        resource.edit(d -> stamp(d, d.getSpec().getTemplate(), configHash, now));
-      }
-      case "StatefulSet" -> {
-        var resource = client.apps().statefulSets().inNamespace(namespace).withName(workload.name());
-        var current = resource.get();
-        if (current == null || alreadyRestarted(current.getSpec().getTemplate(), configHash)) {
-          return false;
-        }
-        resource.edit(s -> stamp(s, s.getSpec().getTemplate(), configHash, now));
-      }
-      case "DaemonSet" -> {
-        var resource = client.apps().daemonSets().inNamespace(namespace).withName(workload.name());
-        var current = resource.get();
-        if (current == null || alreadyRestarted(current.getSpec().getTemplate(), configHash)) {
-          return false;
-        }
-        resource.edit(d -> stamp(d, d.getSpec().getTemplate(), configHash, now));
-      }
-      default -> {
-        return false;
-      }
+    return switch (workload.kind()) {
+      case "Deployment" -> restart(client.apps().deployments().inNamespace(namespace).withName(workload.name()),
+          d -> d.getSpec().getTemplate(), configHash, now);
+      case "StatefulSet" -> restart(client.apps().statefulSets().inNamespace(namespace).withName(workload.name()),
+          s -> s.getSpec().getTemplate(), configHash, now);
+      case "DaemonSet" -> restart(client.apps().daemonSets().inNamespace(namespace).withName(workload.name()),
+          d -> d.getSpec().getTemplate(), configHash, now);
+      default -> false;
+    };
+  }
+
+  private static <W extends HasMetadata> boolean restart(Resource<W> resource, Function<W, PodTemplateSpec> template,
+      String configHash, Instant now) {
+    W current = resource.get();
+    if (current == null || alreadyRestarted(template.apply(current), configHash)) {
+      return false;
     }
+    resource.edit(workload -> {
+      stamp(template.apply(workload), configHash, now);
+      return workload;
+    });
     return true;
   }
 
   /** What {@code kubectl rollout restart} writes, plus the hash the restart was for. */
-  private static <W> W stamp(W workload, PodTemplateSpec template, String configHash, Instant now) {
+  private static void stamp(PodTemplateSpec template, String configHash, Instant now) {
     Map<String, String> annotations = template.getMetadata().getAnnotations() == null
         ? new HashMap<>() : new HashMap<>(template.getMetadata().getAnnotations());
     annotations.put(RESTARTED_AT, now.toString());
     annotations.put(RESTARTED_FOR, configHash);
     template.getMetadata().setAnnotations(annotations);
-    return workload;
   }
 
   private static boolean alreadyRestarted(PodTemplateSpec template, String configHash) {

@@ -22,14 +22,10 @@ public final class PersistentCacheRenderer {
   public static Deployment deployment(EffectiveSpec spec, PersistentCache cache) {
     Map<String, String> labels = StiggSidecarResources.labels(spec.name(), COMPONENT);
     return new DeploymentBuilder()
-        .withNewMetadata()
-          .withName(StiggSidecarResources.persistentCacheName(spec.name()))
-          .withNamespace(spec.namespace())
-          .withLabels(labels)
-        .endMetadata()
+        .withMetadata(OwnedMetadata.of(spec, StiggSidecarResources.persistentCacheName(spec.name()), COMPONENT))
         .withNewSpec()
           .withReplicas(cache.replicas())
-          .withNewSelector().withMatchLabels(StiggSidecarResources.selector(spec.name(), COMPONENT)).endSelector()
+          .withSelector(OwnedMetadata.selector(spec, COMPONENT))
           .withNewTemplate()
             .withNewMetadata()
               .withLabels(labels)

@@ -23,11 +23,11 @@ public final class RedisRenderer {
     String name = StiggSidecarResources.redisName(spec.name());
     Map<String, String> labels = StiggSidecarResources.labels(spec.name(), COMPONENT);
     return new DeploymentBuilder()
-        .withNewMetadata().withName(name).withNamespace(spec.namespace()).withLabels(labels).endMetadata()
+        .withMetadata(OwnedMetadata.of(spec, name, COMPONENT))
         .withNewSpec()
           .withReplicas(1)
           .withNewStrategy().withType("Recreate").endStrategy()
-          .withNewSelector().withMatchLabels(StiggSidecarResources.selector(spec.name(), COMPONENT)).endSelector()
+          .withSelector(OwnedMetadata.selector(spec, COMPONENT))
           .withNewTemplate()
             .withNewMetadata().withLabels(labels).endMetadata()
             .withNewSpec()
@@ -55,11 +55,7 @@ public final class RedisRenderer {
 
   public static Service service(EffectiveSpec spec) {
     return new ServiceBuilder()
-        .withNewMetadata()
-          .withName(StiggSidecarResources.redisName(spec.name()))
-          .withNamespace(spec.namespace())
-          .withLabels(StiggSidecarResources.labels(spec.name(), COMPONENT))
-        .endMetadata()
+        .withMetadata(OwnedMetadata.of(spec, StiggSidecarResources.redisName(spec.name()), COMPONENT))
         .withNewSpec()
           .withSelector(StiggSidecarResources.selector(spec.name(), COMPONENT))
           .addNewPort().withName("redis").withPort(EffectiveSpec.DEFAULT_REDIS_PORT).withNewTargetPort("redis").withProtocol("TCP").endPort()

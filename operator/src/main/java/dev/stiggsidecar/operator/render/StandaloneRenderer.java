@@ -26,11 +26,10 @@ public final class StandaloneRenderer {
   public static Deployment deployment(EffectiveSpec spec, Standalone standalone) {
     Map<String, String> labels = StiggSidecarResources.labels(spec.name(), COMPONENT);
     return new DeploymentBuilder()
-        .withNewMetadata().withName(StiggSidecarResources.standaloneName(spec.name())).withNamespace(spec.namespace())
-          .withLabels(labels).endMetadata()
+        .withMetadata(OwnedMetadata.of(spec, StiggSidecarResources.standaloneName(spec.name()), COMPONENT))
         .withNewSpec()
           .withReplicas(standalone.replicas())
-          .withNewSelector().withMatchLabels(StiggSidecarResources.selector(spec.name(), COMPONENT)).endSelector()
+          .withSelector(OwnedMetadata.selector(spec, COMPONENT))
           .withNewTemplate()
             .withNewMetadata()
               .withLabels(labels)
@@ -48,8 +47,7 @@ public final class StandaloneRenderer {
 
   public static Service service(EffectiveSpec spec) {
     return new ServiceBuilder()
-        .withNewMetadata().withName(StiggSidecarResources.standaloneName(spec.name())).withNamespace(spec.namespace())
-          .withLabels(StiggSidecarResources.labels(spec.name(), COMPONENT)).endMetadata()
+        .withMetadata(OwnedMetadata.of(spec, StiggSidecarResources.standaloneName(spec.name()), COMPONENT))
         .withNewSpec()
           .withSelector(StiggSidecarResources.selector(spec.name(), COMPONENT))
           .addNewPort().withName("grpc").withAppProtocol("grpc").withPort(spec.grpcPort())
@@ -63,11 +61,10 @@ public final class StandaloneRenderer {
   /** At most one standalone pod down at a time during voluntary disruptions (drains, upgrades). */
   public static PodDisruptionBudget disruptionBudget(EffectiveSpec spec) {
     return new PodDisruptionBudgetBuilder()
-        .withNewMetadata().withName(StiggSidecarResources.standaloneName(spec.name())).withNamespace(spec.namespace())
-          .withLabels(StiggSidecarResources.labels(spec.name(), COMPONENT)).endMetadata()
+        .withMetadata(OwnedMetadata.of(spec, StiggSidecarResources.standaloneName(spec.name()), COMPONENT))
         .withNewSpec()
           .withMaxUnavailable(new IntOrString(1))
-          .withNewSelector().withMatchLabels(StiggSidecarResources.selector(spec.name(), COMPONENT)).endSelector()
+          .withSelector(OwnedMetadata.selector(spec, COMPONENT))
         .endSpec()
         .build();
   }
