@@ -1,6 +1,5 @@
 package dev.stiggsidecar.operator.render;
 
-import dev.stiggsidecar.contract.InjectionKeys;
 import dev.stiggsidecar.operator.model.EffectiveSpec;
 import dev.stiggsidecar.operator.model.EffectiveSpec.Standalone;
 import dev.stiggsidecar.operator.model.StiggSidecarResources;
@@ -8,10 +7,8 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
-import java.util.Map;
 
 /**
  * Standalone mode: sidecars as a Deployment behind a ClusterIP Service, for applications that call
@@ -24,25 +21,8 @@ public final class StandaloneRenderer {
   private StandaloneRenderer() {}
 
   public static Deployment deployment(EffectiveSpec spec, Standalone standalone) {
-    Map<String, String> labels = StiggSidecarResources.labels(spec.name(), COMPONENT);
-    return new DeploymentBuilder()
-        .withMetadata(OwnedMetadata.of(spec, StiggSidecarResources.standaloneName(spec.name()), COMPONENT))
-        .withNewSpec()
-          .withReplicas(standalone.replicas())
-          .withSelector(OwnedMetadata.selector(spec, COMPONENT))
-          .withNewTemplate()
-            .withNewMetadata()
-              .withLabels(labels)
-              .withAnnotations(Map.of(InjectionKeys.CONFIG_HASH, ConfigHash.of(spec)))
-            .endMetadata()
-            .withNewSpec()
-              .withAutomountServiceAccountToken(false)
-              .withContainers(SidecarContainerRenderer.render(spec, "0.0.0.0"))
-              .withVolumes(SidecarContainerRenderer.tmpVolume())
-            .endSpec()
-          .endTemplate()
-        .endSpec()
-        .build();
+    return ConfiguredDeployment.of(spec, StiggSidecarResources.standaloneName(spec.name()), COMPONENT,
+        standalone.replicas(), SidecarContainerRenderer.render(spec, "0.0.0.0"));
   }
 
   public static Service service(EffectiveSpec spec) {

@@ -1,0 +1,40 @@
+package dev.stiggsidecar.operator.render;
+
+import dev.stiggsidecar.contract.InjectionKeys;
+import dev.stiggsidecar.operator.model.EffectiveSpec;
+import dev.stiggsidecar.operator.model.StiggSidecarResources;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.Map;
+
+/**
+ * A Deployment whose one container loads the sidecar configuration (persistent cache, standalone
+ * sidecars). The configuration hash on its pod template rolls it when the configuration changes,
+ * which {@code envFrom} alone would not; no service account token, a writable {@code /tmp}.
+ */
+final class ConfiguredDeployment {
+
+  private ConfiguredDeployment() {}
+
+  static Deployment of(EffectiveSpec spec, String name, String component, int replicas, Container container) {
+    return new DeploymentBuilder()
+        .withMetadata(OwnedMetadata.of(spec, name, component))
+        .withNewSpec()
+          .withReplicas(replicas)
+          .withSelector(OwnedMetadata.selector(spec, component))
+          .withNewTemplate()
+            .withNewMetadata()
+              .withLabels(StiggSidecarResources.labels(spec.name(), component))
+              .withAnnotations(Map.of(InjectionKeys.CONFIG_HASH, ConfigHash.of(spec)))
+            .endMetadata()
+            .withNewSpec()
+              .withAutomountServiceAccountToken(false)
+              .withContainers(container)
+              .withVolumes(SidecarContainerRenderer.tmpVolume())
+            .endSpec()
+          .endTemplate()
+        .endSpec()
+        .build();
+  }
+}
