@@ -9,7 +9,9 @@ import dev.stiggsidecar.webhook.admission.AdmissionServer;
 import dev.stiggsidecar.webhook.admission.InjectionMetrics;
 import dev.stiggsidecar.webhook.admission.KubernetesInjectionEvents;
 import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
+import dev.stiggsidecar.webhook.tls.CertificateIssuer;
 import dev.stiggsidecar.webhook.tls.ReloadingKeyManager;
+import dev.stiggsidecar.webhook.tls.WebhookCertificates;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.VersionInfo;
@@ -22,6 +24,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +50,7 @@ final class ServeCommand {
         namespace -> informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace),
         OperatorDefaults.fromEnv(env), nativeSidecars, new InjectionMetrics(registry),
         new KubernetesInjectionEvents(client, Clock.systemUTC()));
-    ReloadingKeyManager keys = new ReloadingKeyManager(
-        Path.of(env.getOrDefault("TLS_CERT_FILE", "/etc/stigg-webhook/tls/tls.crt")),
-        Path.of(env.getOrDefault("TLS_KEY_FILE", "/etc/stigg-webhook/tls/tls.key")));
+    ReloadingKeyManager keys = keyManager(env, client);
     AdmissionServer admission = new AdmissionServer(
         new InetSocketAddress(Integer.parseInt(env.getOrDefault("PORT", "8443"))), keys, handler);
     OperatorHttpServer ops = new OperatorHttpServer(
@@ -63,6 +66,37 @@ final class ServeCommand {
       stopped.countDown();
     }, "shutdown"));
     stopped.await();
+  }
+
+  /**
+   * Certificate files given (cert-manager or your own): serve them. Else issue and rotate our own
+   * in the Secret {@code TLS_SECRET_NAME}, checked hourly, and keep the caBundle in step.
+   */
+  private static ReloadingKeyManager keyManager(Map<String, String> env, KubernetesClient client) throws Exception {
+    if (env.containsKey("TLS_CERT_FILE")) {
+      return new ReloadingKeyManager(Path.of(env.get("TLS_CERT_FILE")),
+          Path.of(env.getOrDefault("TLS_KEY_FILE", "/etc/stigg-webhook/tls/tls.key")));
+    }
+    WebhookCertificates certificates = new WebhookCertificates(client,
+        env.getOrDefault("POD_NAMESPACE", "stigg-system"),
+        env.getOrDefault("TLS_SECRET_NAME", "stigg-sidecar-webhook-tls"),
+        env.getOrDefault("WEBHOOK_SERVICE_NAME", "stigg-sidecar-webhook"),
+        env.getOrDefault("WEBHOOK_CONFIGURATION_NAME", "stigg-sidecar-webhook"),
+        Path.of(env.getOrDefault("TLS_DIRECTORY", "/tmp/stigg-webhook-tls")), new CertificateIssuer(), Clock.systemUTC());
+    certificates.reconcile();
+    ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "certificate-renewer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    renewer.scheduleWithFixedDelay(() -> {
+      try {
+        certificates.reconcile();
+      } catch (Exception e) {
+        log.warn("certificate check failed; retrying in an hour: {}", e.getMessage());
+      }
+    }, 1, 1, TimeUnit.HOURS);
+    return new ReloadingKeyManager(certificates.certificateFile(), certificates.keyFile());
   }
 
   /** Native sidecars (init containers with restartPolicy Always) are on by default from Kubernetes 1.29. */

@@ -15,8 +15,13 @@ public final class WebhookMain {
         java -jar stigg-webhook.jar serve
             Serves the mutating admission webhook over HTTPS (POST /mutate, /mutate-namespace).
             Environment: PORT (8443), HTTP_PORT (8080: /healthz, /readyz, /metrics),
-            TLS_CERT_FILE, TLS_KEY_FILE (PEM, PKCS#8 key; default /etc/stigg-webhook/tls/tls.{crt,key},
-            reloaded when they change), POD_NAMESPACE (never injected), SIDECAR_IMAGE.
+            TLS: by default the webhook issues its own CA and serving certificate into the Secret
+            TLS_SECRET_NAME (stigg-sidecar-webhook-tls) in POD_NAMESPACE, renews them 30 days before
+            they end, and sets the caBundle of WEBHOOK_CONFIGURATION_NAME (stigg-sidecar-webhook) for
+            the Service WEBHOOK_SERVICE_NAME (stigg-sidecar-webhook). With TLS_CERT_FILE and
+            TLS_KEY_FILE (PEM, PKCS#8 key; e.g. from cert-manager) it serves those instead.
+            Either way certificates are reloaded when they change.
+            POD_NAMESPACE is never injected; SIDECAR_IMAGE as for the operator.
         java -jar stigg-webhook.jar inject -f <workloads.yaml|-> -c <stiggsidecar.yaml> [--native-sidecar true|false]
             Prints the workloads with the sidecar injected (Pods, Deployments, StatefulSets, DaemonSets,
             ReplicaSets, Jobs, CronJobs; other documents unchanged), as the webhook would inject them.

@@ -1,0 +1,183 @@
+package dev.stiggsidecar.webhook.tls;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TLS without prerequisites. One Secret holds the webhook's CA and serving certificate; every
+ * replica runs {@link #reconcile()} at start and then periodically, and they converge on the same
+ * Secret (creation and updates are optimistic: the loser of a race rereads). Each replica writes
+ * the serving pair to local files, which its {@link ReloadingKeyManager} picks up, and points the
+ * MutatingWebhookConfiguration's {@code caBundle} at the shared CA, so replicas never fight over
+ * it. Serving certificates are renewed 30 days before they end; the CA as well.
+ */
+public final class WebhookCertificates {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookCertificates.class);
+  static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String secretName;
+  private final String serviceName;
+  private final String webhookConfigurationName;
+  private final Path directory;
+  private final CertificateIssuer issuer;
+  private final Clock clock;
+
+  public WebhookCertificates(KubernetesClient client, String namespace, String secretName, String serviceName,
+      String webhookConfigurationName, Path directory, CertificateIssuer issuer, Clock clock) {
+    this.client = client;
+    this.namespace = namespace;
+    this.secretName = secretName;
+    this.serviceName = serviceName;
+    this.webhookConfigurationName = webhookConfigurationName;
+    this.directory = directory;
+    this.issuer = issuer;
+    this.clock = clock;
+  }
+
+  public Path certificateFile() {
+    return directory.resolve("tls.crt");
+  }
+
+  public Path keyFile() {
+    return directory.resolve("tls.key");
+  }
+
+  /** Ensures a valid Secret, writes the local files, and patches the caBundle. */
+  public void reconcile() throws IOException, GeneralSecurityException {
+    Secret secret = ensureSecret();
+    Map<String, String> data = secret.getData();
+    writeIfChanged(certificateFile(), decode(data.get("tls.crt")));
+    writeIfChanged(keyFile(), decode(data.get("tls.key")));
+    patchCaBundle(data.get("ca.crt"));
+  }
+
+  private Secret ensureSecret() throws GeneralSecurityException {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Secret current = client.secrets().inNamespace(namespace).withName(secretName).get();
+      try {
+        if (current == null) {
+          return client.secrets().inNamespace(namespace).resource(issueAll(null)).create();
+        }
+        if (fresh(current)) {
+          return current;
+        }
+        Secret renewed = issueAll(current);
+        renewed.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+        log.info("renewing the webhook's serving certificate in Secret {}/{}", namespace, secretName);
+        return client.secrets().inNamespace(namespace).resource(renewed).update();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        // Another replica wrote the Secret first: read it again and use theirs.
+      }
+    }
+    throw new IllegalStateException("Secret " + namespace + "/" + secretName + " kept changing; giving up for now");
+  }
+
+  private boolean fresh(Secret secret) throws GeneralSecurityException {
+    Map<String, String> data = secret.getData();
+    if (data == null || !data.keySet().containsAll(List.of("ca.crt", "ca.key", "tls.crt", "tls.key"))) {
+      return false;
+    }
+    Instant renewAt = clock.instant().plus(RENEW_BEFORE);
+    X509Certificate serving = PemKeyMaterial.certificates(decode(data.get("tls.crt")), "tls.crt").get(0);
+    X509Certificate authority = PemKeyMaterial.certificates(decode(data.get("ca.crt")), "ca.crt").get(0);
+    return serving.getNotAfter().toInstant().isAfter(renewAt) && authority.getNotAfter().toInstant().isAfter(renewAt);
+  }
+
+  /** A serving certificate from the existing CA while it is good, else from a new CA. */
+  private Secret issueAll(Secret existing) throws GeneralSecurityException {
+    Instant now = clock.instant();
+    CertificateIssuer.Issued authority = null;
+    if (existing != null && existing.getData() != null && existing.getData().containsKey("ca.crt")
+        && existing.getData().containsKey("ca.key")) {
+      String caPem = decode(existing.getData().get("ca.crt"));
+      String caKeyPem = decode(existing.getData().get("ca.key"));
+      X509Certificate ca = PemKeyMaterial.certificates(caPem, "ca.crt").get(0);
+      if (ca.getNotAfter().toInstant().isAfter(now.plus(RENEW_BEFORE))) {
+        authority = new CertificateIssuer.Issued(caPem, caKeyPem, ca,
+            new KeyPair(ca.getPublicKey(), PemKeyMaterial.privateKey(caKeyPem, "ca.key")));
+      }
+    }
+    if (authority == null) {
+      authority = issuer.certificateAuthority("stigg-sidecar-webhook-ca", now);
+    }
+    CertificateIssuer.Issued serving = issuer.serving(authority, List.of(
+        serviceName + "." + namespace + ".svc", serviceName + "." + namespace + ".svc.cluster.local"), now);
+    return new SecretBuilder()
+        .withNewMetadata().withName(secretName).withNamespace(namespace)
+          .addToLabels("app.kubernetes.io/name", "stigg-sidecar-webhook").endMetadata()
+        .withType("kubernetes.io/tls")
+        .addToData("ca.crt", encode(authority.certificatePem()))
+        .addToData("ca.key", encode(authority.privateKeyPem()))
+        .addToData("tls.crt", encode(serving.certificatePem()))
+        .addToData("tls.key", encode(serving.privateKeyPem()))
+        .build();
+  }
+
+  private void patchCaBundle(String caBundle) {
+    MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
+        .withName(webhookConfigurationName).get();
+    if (configuration == null) {
+      log.warn("MutatingWebhookConfiguration {} not found; the API server cannot call the webhook until it exists",
+          webhookConfigurationName);
+      return;
+    }
+    boolean stale = configuration.getWebhooks().stream()
+        .anyMatch(webhook -> !Objects.equals(caBundle, webhook.getClientConfig().getCaBundle()));
+    if (!stale) {
+      return;
+    }
+    client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(webhookConfigurationName)
+        .edit(current -> {
+          for (MutatingWebhook webhook : current.getWebhooks()) {
+            webhook.getClientConfig().setCaBundle(caBundle);
+          }
+          return current;
+        });
+    log.info("caBundle of MutatingWebhookConfiguration {} set to the webhook's CA", webhookConfigurationName);
+  }
+
+  private static void writeIfChanged(Path file, String content) throws IOException {
+    if (Files.exists(file) && Files.readString(file, StandardCharsets.US_ASCII).equals(content)) {
+      return;
+    }
+    Files.createDirectories(file.getParent());
+    Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+    Files.writeString(temporary, content, StandardCharsets.US_ASCII);
+    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String decode(String base64) {
+    return new String(Base64.getDecoder().decode(base64), StandardCharsets.US_ASCII);
+  }
+
+  private static String encode(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+  }
+}
