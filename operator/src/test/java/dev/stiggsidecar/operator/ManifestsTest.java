@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.stiggsidecar.operator.model.StiggSidecar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -38,7 +43,7 @@ class ManifestsTest {
             .isNotInstanceOf(GenericKubernetesResource.class));
     assertThat(objects).filteredOn(StiggSidecar.class::isInstance).hasSize(1);
     assertThat(objects).filteredOn(Deployment.class::isInstance).extracting(o -> o.getMetadata().getName())
-        .contains("stigg-sidecar-operator", "checkout");
+        .contains("stigg-sidecar-operator", "stigg-sidecar-webhook", "checkout");
   }
 
   @Test
@@ -60,6 +65,30 @@ class ManifestsTest {
     assertThat(operator.getMetadata().getNamespace()).isEqualTo("stigg-system");
     assertThat(operator.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .startsWith("stigg-sidecar-operator:");
+
+    Deployment webhook = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+        .filter(d -> d.getMetadata().getName().equals("stigg-sidecar-webhook")).findFirst().orElseThrow();
+    assertThat(webhook.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(webhook.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .startsWith("stigg-sidecar-webhook:");
+    assertThat(objects).filteredOn(PodDisruptionBudget.class::isInstance).extracting(o -> o.getMetadata().getName())
+        .containsExactly("stigg-sidecar-webhook");
+    MutatingWebhookConfiguration admission = objects.stream().filter(MutatingWebhookConfiguration.class::isInstance)
+        .map(MutatingWebhookConfiguration.class::cast).findFirst().orElseThrow();
+    assertThat(admission.getWebhooks()).hasSize(2).allSatisfy(hook -> {
+      assertThat(hook.getFailurePolicy()).isEqualTo("Ignore");
+      assertThat(hook.getTimeoutSeconds()).isEqualTo(5);
+      assertThat(hook.getReinvocationPolicy()).isEqualTo("IfNeeded");
+      assertThat(hook.getRules()).allSatisfy(rule -> assertThat(rule.getOperations()).containsExactly("CREATE"));
+      assertThat(hook.getClientConfig().getService().getNamespace()).isEqualTo("stigg-system");
+    });
+    assertThat(objects).filteredOn(o -> o instanceof ClusterRole || o instanceof Role)
+        .allSatisfy(role -> assertThat(rules(role)).noneMatch(rule -> rule.getVerbs().contains("*")
+            || rule.getResources().contains("*")));
+  }
+
+  private static List<PolicyRule> rules(HasMetadata role) {
+    return role instanceof ClusterRole cluster ? cluster.getRules() : ((Role) role).getRules();
   }
 
   private static List<HasMetadata> parse(String yaml) {
