@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * Secret (creation and updates are optimistic: the loser of a race rereads). Each replica writes
  * the serving pair to local files, which its {@link ReloadingKeyManager} picks up, and points the
  * MutatingWebhookConfiguration's {@code caBundle} at the shared CA, so replicas never fight over
- * it. Serving certificates are renewed 30 days before they end; the CA as well.
+ * it. Serving certificates are renewed 30 days before they end; the CA as well, keeping the
+ * outgoing CA in the bundle until it expires.
  */
 public final class WebhookCertificates {
 
@@ -114,18 +115,25 @@ public final class WebhookCertificates {
   private Secret issueAll(Secret existing) throws GeneralSecurityException {
     Instant now = clock.instant();
     CertificateIssuer.Issued authority = null;
+    String caBundle = "";
     if (existing != null && existing.getData() != null && existing.getData().containsKey("ca.crt")
         && existing.getData().containsKey("ca.key")) {
-      String caPem = decode(existing.getData().get("ca.crt"));
+      String bundlePem = decode(existing.getData().get("ca.crt"));
       String caKeyPem = decode(existing.getData().get("ca.key"));
-      X509Certificate ca = PemKeyMaterial.certificates(caPem, "ca.crt").get(0);
+      X509Certificate ca = PemKeyMaterial.certificates(bundlePem, "ca.crt").get(0);
       if (ca.getNotAfter().toInstant().isAfter(now.plus(RENEW_BEFORE))) {
-        authority = new CertificateIssuer.Issued(caPem, caKeyPem, ca,
+        authority = new CertificateIssuer.Issued(pem(ca), caKeyPem, ca,
             new KeyPair(ca.getPublicKey(), PemKeyMaterial.privateKey(caKeyPem, "ca.key")));
+        caBundle = bundlePem;
+      } else if (ca.getNotAfter().toInstant().isAfter(now)) {
+        // The outgoing CA stays in the bundle until it expires, so handshakes in flight during
+        // the switch, and replicas that have not reloaded yet, are still trusted.
+        caBundle = pem(ca);
       }
     }
     if (authority == null) {
       authority = issuer.certificateAuthority("stigg-sidecar-webhook-ca", now);
+      caBundle = authority.certificatePem() + caBundle;
     }
     CertificateIssuer.Issued serving = issuer.serving(authority, List.of(
         serviceName + "." + namespace + ".svc", serviceName + "." + namespace + ".svc.cluster.local"), now);
@@ -133,7 +141,7 @@ public final class WebhookCertificates {
         .withNewMetadata().withName(secretName).withNamespace(namespace)
           .addToLabels("app.kubernetes.io/name", "stigg-sidecar-webhook").endMetadata()
         .withType("kubernetes.io/tls")
-        .addToData("ca.crt", encode(authority.certificatePem()))
+        .addToData("ca.crt", encode(caBundle))
         .addToData("ca.key", encode(authority.privateKeyPem()))
         .addToData("tls.crt", encode(serving.certificatePem()))
         .addToData("tls.key", encode(serving.privateKeyPem()))
@@ -171,6 +179,12 @@ public final class WebhookCertificates {
     Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
     Files.writeString(temporary, content, StandardCharsets.US_ASCII);
     Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String pem(X509Certificate certificate) throws GeneralSecurityException {
+    return "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
   }
 
   private static String decode(String base64) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +67,22 @@ class WebhookCertificatesTest {
     X509Certificate next = PemKeyMaterial.certificates(Files.readString(replicaA.resolve("tls.crt")), "tls").get(0);
     next.verify(ca.getPublicKey());
     assertThat(next.getNotAfter().toInstant()).isAfter(NOW.plus(Duration.ofDays(700)));
+  }
+
+  @Test
+  void aRenewedCaIsBundledWithTheOutgoingOneUntilItExpires() throws Exception {
+    certificates(replicaA, NOW).reconcile();
+    X509Certificate oldCa = PemKeyMaterial.certificates(decode(client.secrets().inNamespace("stigg-system")
+        .withName("stigg-sidecar-webhook-tls").get().getData().get("ca.crt")), "ca").get(0);
+
+    Instant nearCaEnd = oldCa.getNotAfter().toInstant().minus(Duration.ofDays(10));
+    certificates(replicaA, nearCaEnd).reconcile();
+    List<X509Certificate> bundle = PemKeyMaterial.certificates(decode(client.secrets().inNamespace("stigg-system")
+        .withName("stigg-sidecar-webhook-tls").get().getData().get("ca.crt")), "ca");
+    assertThat(bundle).hasSize(2);
+    assertThat(bundle.get(1)).isEqualTo(oldCa);
+    X509Certificate serving = PemKeyMaterial.certificates(Files.readString(replicaA.resolve("tls.crt")), "tls").get(0);
+    serving.verify(bundle.get(0).getPublicKey());
   }
 
   @Test
