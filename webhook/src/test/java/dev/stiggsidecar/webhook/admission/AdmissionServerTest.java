@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stiggsidecar.operator.model.OperatorDefaults;
 import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
+import dev.stiggsidecar.webhook.tls.CertificateIssuer;
 import dev.stiggsidecar.webhook.tls.ReloadingKeyManager;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,40 +21,32 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real HTTPS round trips against the running admission server, including a certificate rotation. */
+/**
+ * Real HTTPS round trips against the running admission server, with certificates from the
+ * webhook's own issuer, including a rotation to a new CA and a broken rotation.
+ */
 class AdmissionServerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final CertificateIssuer ISSUER = new CertificateIssuer();
 
   @TempDir Path dir;
 
   @Test
   void admitsOverHttpsRejectsMalformedReviewsAndPicksUpARotatedCertificate() throws Exception {
-    X509Certificate first = writeCertificate(BigInteger.ONE);
+    CertificateIssuer.Issued firstCa = ISSUER.certificateAuthority("first-ca", Instant.now());
+    X509Certificate first = writeCertificate(firstCa);
     AdmissionHandler handler = new AdmissionHandler(JSON, new InjectionPolicy("stigg-system"),
         namespace -> List.of(AdmissionHandlerTest.resource("default")), new OperatorDefaults("s:1", "p:1", "r:1"),
         true, new InjectionMetrics(new SimpleMeterRegistry()), (ns, pod, reason) -> { });
@@ -68,7 +59,7 @@ class AdmissionServerTest {
           """;
       HttpResponse<String> admitted = post(server, first, "/mutate", AdmissionHandlerTest.review(pod));
       assertThat(admitted.statusCode()).isEqualTo(200);
-      assertThat(peerSerial(admitted)).isEqualTo(BigInteger.ONE);
+      assertThat(peerIssuer(admitted)).isEqualTo("CN=first-ca");
       JsonNode response = JSON.readTree(admitted.body()).path("response");
       JsonNode patch = JSON.readTree(Base64.getDecoder().decode(response.path("patch").asText()));
       Pod result = JSON.treeToValue(JsonPatch.apply(patch, JSON.readTree(pod)), Pod.class);
@@ -78,12 +69,12 @@ class AdmissionServerTest {
       assertThat(malformed.statusCode()).isEqualTo(400);
       assertThat(JSON.readTree(malformed.body()).path("error").asText()).startsWith("body is not JSON");
 
-      X509Certificate second = writeCertificate(BigInteger.TWO);
+      X509Certificate second = writeCertificate(ISSUER.certificateAuthority("second-ca", Instant.now()));
       Files.setLastModifiedTime(dir.resolve("tls.crt"), FileTime.from(Instant.now().plusSeconds(5)));
       assertThat(keys.reloadIfChanged()).isTrue();
       HttpResponse<String> afterRotation = post(server, second, "/mutate", AdmissionHandlerTest.review(pod));
       assertThat(afterRotation.statusCode()).isEqualTo(200);
-      assertThat(peerSerial(afterRotation)).isEqualTo(BigInteger.TWO);
+      assertThat(peerIssuer(afterRotation)).isEqualTo("CN=second-ca");
 
       Files.writeString(dir.resolve("tls.key"), "not a key");
       Files.setLastModifiedTime(dir.resolve("tls.key"), FileTime.from(Instant.now().plusSeconds(10)));
@@ -92,29 +83,15 @@ class AdmissionServerTest {
     }
   }
 
-  private X509Certificate writeCertificate(BigInteger serial) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(256);
-    KeyPair pair = generator.generateKeyPair();
-    X500Name name = new X500Name("CN=stigg-sidecar-webhook.stigg-system.svc");
-    Instant now = Instant.now();
-    X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-        new JcaX509v3CertificateBuilder(name, serial, Date.from(now.minus(1, ChronoUnit.HOURS)),
-            Date.from(now.plus(1, ChronoUnit.DAYS)), name, pair.getPublic())
-            .addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
-            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-    Files.writeString(dir.resolve("tls.crt"), pem(certificate));
-    Files.writeString(dir.resolve("tls.key"), pem(new JcaPKCS8Generator(pair.getPrivate(), null).generate()));
-    return certificate;
-  }
-
-  private static String pem(Object object) throws Exception {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      writer.writeObject(object);
-    }
-    return out.toString();
+  /**
+   * A CA and serving certificate from the webhook's own issuer (the same code that serves in a
+   * cluster), for {@code localhost}; returns the CA the client trusts.
+   */
+  private X509Certificate writeCertificate(CertificateIssuer.Issued authority) throws Exception {
+    CertificateIssuer.Issued serving = ISSUER.serving(authority, List.of("localhost"), Instant.now());
+    Files.writeString(dir.resolve("tls.crt"), serving.certificatePem());
+    Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
+    return authority.certificate();
   }
 
   private static HttpResponse<String> post(AdmissionServer server, X509Certificate trusted, String path, String body)
@@ -127,14 +104,14 @@ class AdmissionServerTest {
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(null, factory.getTrustManagers(), null);
     HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
-    return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + path))
+    return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + path))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static BigInteger peerSerial(HttpResponse<String> response) throws Exception {
+  private static String peerIssuer(HttpResponse<String> response) throws Exception {
     SSLSession session = response.sslSession().orElseThrow();
-    return ((X509Certificate) session.getPeerCertificates()[0]).getSerialNumber();
+    return ((X509Certificate) session.getPeerCertificates()[0]).getIssuerX500Principal().getName();
   }
 }
