@@ -8,6 +8,7 @@ import dev.stiggsidecar.operator.model.OperatorDefaults;
 import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
 import dev.stiggsidecar.webhook.tls.CertificateIssuer;
 import dev.stiggsidecar.webhook.tls.ReloadingKeyManager;
+import dev.stiggsidecar.webhook.tls.TrustOnly;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,14 +22,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,14 +94,7 @@ class AdmissionServerTest {
 
   private static HttpResponse<String> post(AdmissionServer server, X509Certificate trusted, String path, String body)
       throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("webhook", trusted);
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, factory.getTrustManagers(), null);
-    HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
+    HttpClient client = HttpClient.newBuilder().sslContext(TrustOnly.ca(trusted)).build();
     return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + path))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.webhook.tls.TrustOnly;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -21,15 +22,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,7 +89,8 @@ class WebhookServeIT {
           """.formatted(pod);
       HttpsURLConnection connection = (HttpsURLConnection) URI.create("https://127.0.0.1:" + port + "/mutate").toURL()
           .openConnection();
-      connection.setSSLSocketFactory(trusting(ca).getSocketFactory());
+      connection.setSSLSocketFactory(TrustOnly.ca(ca).getSocketFactory());
+      // The certificate names the Service, which does not resolve here; trust is checked, the name is not.
       connection.setHostnameVerifier((host, session) -> true);
       connection.setRequestMethod("POST");
       connection.setDoOutput(true);
@@ -109,18 +108,6 @@ class WebhookServeIT {
       webhook.destroy();
       webhook.waitFor();
     }
-  }
-
-  /** Trusts only the given CA (the host name check is left out: the certificate names the Service). */
-  private static SSLContext trusting(X509Certificate ca) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", ca);
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, factory.getTrustManagers(), null);
-    return tls;
   }
 
   private static int freePort() throws Exception {
