@@ -54,7 +54,14 @@ public final class WebhookMain {
       switch (args[i]) {
         case "-f", "--filename" -> { workloads = value; i++; }
         case "-c", "--config" -> { config = value; i++; }
-        case "--native-sidecar" -> { nativeSidecar = Boolean.parseBoolean(value); i++; }
+        case "--native-sidecar" -> {
+          if (!"true".equals(value) && !"false".equals(value)) {
+            System.err.println("--native-sidecar takes true or false, got " + value);
+            System.exit(2);
+          }
+          nativeSidecar = Boolean.parseBoolean(value);
+          i++;
+        }
         default -> {
           System.err.print("unknown option " + args[i] + "\n" + USAGE);
           System.exit(2);

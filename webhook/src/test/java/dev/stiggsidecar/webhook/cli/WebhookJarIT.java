@@ -26,13 +26,16 @@ class WebhookJarIT {
   }
 
   @Test
-  void missingArgumentsAndFilesExitTwo() throws Exception {
+  void badArgumentsAndMissingFilesExitTwo() throws Exception {
     Result noConfig = run("inject", "-f", EXAMPLES.resolve("annotated-deployment.yaml").toString());
     assertThat(noConfig.code()).isEqualTo(2);
     assertThat(noConfig.stderr()).contains("inject needs -f <workloads> and -c <stiggsidecar>");
     Result missing = run("inject", "-f", "/nonexistent.yaml", "-c", EXAMPLES.resolve("stiggsidecar.yaml").toString());
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.stderr()).contains("/nonexistent.yaml: no such file");
+    Result badFlag = run("inject", "-f", "x", "-c", "y", "--native-sidecar", "maybe");
+    assertThat(badFlag.code()).isEqualTo(2);
+    assertThat(badFlag.stderr()).contains("--native-sidecar takes true or false, got maybe");
   }
 
   private record Result(int code, String stdout, String stderr) {}
