@@ -7,6 +7,9 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.stigg.sidecar.proto.v1.GetBooleanEntitlementRequest;
 import io.stigg.sidecar.proto.v1.GetMeteredEntitlementRequest;
 import io.stigg.sidecar.proto.v1.MeteredEntitlementOptions;
@@ -20,6 +23,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import redis.embedded.RedisServer;
 
 /**
  * {@code java -jar benchmarks/target/stigg-benchmarks.jar [--seconds 3] [--levels 1,8,32,128]
@@ -71,18 +76,22 @@ public final class BenchmarkMain {
       String api = "http://127.0.0.1:" + apiPort;
       List<String> sidecarJvm = options.containsKey("sidecar-jvm")
           ? List.of(options.get("sidecar-jvm").split(" ")) : List.of();
+      List<Integer> sidecarHttpPorts = new ArrayList<>();
+      sidecarHttpPorts.add(Processes.freePort());
       processes.start("sidecar", root.resolve("sidecar/target/stigg-sidecar.jar"), sidecarJvm, List.of(),
-          sidecarEnv(apiPort, grpcPort), "Sidecar is ready");
+          sidecarEnv(apiPort, grpcPort, sidecarHttpPorts.get(0)), "Sidecar is ready");
       AdminClient admin = new AdminClient(URI.create(api));
       int redisPort = Processes.freePort();
-      redis.embedded.RedisServer redisServer = redis.embedded.RedisServer.newRedisServer().port(redisPort)
+      RedisServer redisServer = RedisServer.newRedisServer().port(redisPort)
           .bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
       redisServer.start();
       closeLater.add(redisServer::stop);
       int nearPort = Processes.freePort();
       int plainPort = Processes.freePort();
       for (boolean nearCache : new boolean[] {true, false}) {
-        Map<String, String> env = sidecarEnv(apiPort, nearCache ? nearPort : plainPort);
+        sidecarHttpPorts.add(Processes.freePort());
+        Map<String, String> env = sidecarEnv(apiPort, nearCache ? nearPort : plainPort,
+            sidecarHttpPorts.get(sidecarHttpPorts.size() - 1));
         env.putAll(Map.of("REDIS_ENVIRONMENT_PREFIX", "bench", "REDIS_HOST", "127.0.0.1",
             "REDIS_PORT", String.valueOf(redisPort), "REDIS_NEAR_CACHE", String.valueOf(nearCache)));
         processes.start(nearCache ? "sidecar-redis-near" : "sidecar-redis", root.resolve("sidecar/target/stigg-sidecar.jar"),
@@ -94,12 +103,17 @@ public final class BenchmarkMain {
           .directExecutor().build();
       ManagedChannel plainChannel = NettyChannelBuilder.forAddress("127.0.0.1", plainPort).usePlaintext()
           .directExecutor().build();
-      io.lettuce.core.RedisClient redisClient = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + redisPort);
-      io.lettuce.core.api.StatefulRedisConnection<String, String> redisConnection = redisClient.connect();
+      RedisClient redisClient = RedisClient.create("redis://127.0.0.1:" + redisPort);
+      StatefulRedisConnection<String, String> redisConnection = redisClient.connect();
       closeLater.add(redisClient::shutdown);
       SidecarServiceGrpc.SidecarServiceStub sidecar = SidecarServiceGrpc.newStub(channel);
       HealthGrpc.HealthStub health = HealthGrpc.newStub(channel);
-      Thread.sleep(2_000); // let the real-time connection settle: its first ack clears the cache
+      // A sidecar with real-time updates clears its cache when the connection is acknowledged: wait
+      // for that, so the clear cannot land inside a measurement. (Redis-mode sidecars have it off.)
+      for (int httpPort : sidecarHttpPorts) {
+        Processes.awaitBody(URI.create("http://127.0.0.1:" + httpPort + "/readyz"), "real-time connected or disabled",
+            body -> body.contains("\"realtime\":\"connected\"") || body.contains("\"realtime\":\"disabled\""));
+      }
 
       Map<String, ClosedLoop.Call> hits = new LinkedHashMap<>();
       hits.put("floor: empty RPC (health check)", (done, failed) -> health.check(HealthCheckRequest.getDefaultInstance(),
@@ -123,7 +137,7 @@ public final class BenchmarkMain {
       hits.put("Boolean hit, Redis + near cache", (done, failed) -> near.getBooleanEntitlement(bool, observer(done, failed)));
       hits.put("Boolean hit, Redis, no near cache", (done, failed) -> plain.getBooleanEntitlement(bool,
           observer(done, failed)));
-      io.lettuce.core.api.async.RedisAsyncCommands<String, String> raw = redisConnection.async();
+      RedisAsyncCommands<String, String> raw = redisConnection.async();
       hits.put("raw Redis GET (same client)", (done, failed) -> raw.get("bench:c_acme").whenComplete((value, error) -> {
         if (error == null) {
           done.run();
@@ -188,11 +202,11 @@ public final class BenchmarkMain {
   }
 
   /** The environment of a benchmarked sidecar: the emulator as Stigg, quiet logs. */
-  private static Map<String, String> sidecarEnv(int apiPort, int grpcPort) throws java.io.IOException {
+  private static Map<String, String> sidecarEnv(int apiPort, int grpcPort, int httpPort) {
     String api = "http://127.0.0.1:" + apiPort;
-    return new java.util.HashMap<>(Map.of("SERVER_API_KEY", KEY, "API_URL", api, "EDGE_API_URL", api,
+    return new HashMap<>(Map.of("SERVER_API_KEY", KEY, "API_URL", api, "EDGE_API_URL", api,
         "WS_URL", "ws://127.0.0.1:" + apiPort, "PORT", String.valueOf(grpcPort),
-        "HTTP_PORT", String.valueOf(Processes.freePort()), "LOG_LEVEL", "warn"));
+        "HTTP_PORT", String.valueOf(httpPort), "LOG_LEVEL", "warn"));
   }
 
   /** 1,000 concurrent checks of a customer nobody has asked about, while Stigg answers slowly. */

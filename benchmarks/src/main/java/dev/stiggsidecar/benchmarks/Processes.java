@@ -2,12 +2,17 @@ package dev.stiggsidecar.benchmarks;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** Starts the runnable jars as child processes on free loopback ports, and stops them. */
 final class Processes implements AutoCloseable {
@@ -45,6 +50,26 @@ final class Processes implements AutoCloseable {
       Thread.sleep(50);
     }
     throw new IOException(name + " did not print \"" + readyLine + "\" within 60 s; see " + log);
+  }
+
+  /** Polls an HTTP endpoint until its body satisfies {@code expected}, for up to 30 s. */
+  static void awaitBody(URI uri, String description, Predicate<String> expected)
+      throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        last = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+        if (expected.test(last)) {
+          return;
+        }
+      } catch (IOException notYet) {
+        last = notYet.getMessage();
+      }
+      Thread.sleep(50);
+    }
+    throw new IOException(uri + " did not answer " + description + " within 30 s; last answer: " + last);
   }
 
   static int freePort() throws IOException {
