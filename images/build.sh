@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# Builds the container images of the sidecar, persistent cache, emulator, operator and webhook from
+# their jars, without a daemon or a registry:
+#
+#   images/build.sh [--no-cds] [--if-available]
+#
+# Each image is a jlink runtime trimmed to the modules its jar needs, the glibc libraries that
+# runtime links, a non-root user (65532) and the jar: no shell, no package manager. The sidecar and
+# emulator images also carry a class-data-sharing archive recorded from a real start of both
+# (--no-cds skips that). Images land in the private storage of images/containers.sh (list them
+# with images/podman.sh images) and as OCI archives in images/target/oci/, tagged with the
+# project's version.
+#
+# Needs: the jars (mvn -B package -DskipTests), a JDK 17+ with jlink and jdeps, buildah and podman,
+# root. --if-available makes a missing tool a skip instead of an error, except under CI=true.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+target=$here/target
+cds=1
+if_available=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-cds) cds=0 ;;
+    --if-available) if_available=1 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "images/build.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+unavailable() {
+  if [[ $if_available == 1 && -z "${CI:-}" ]]; then
+    echo "images: skipped, $1 (README: Container images)"
+    exit 0
+  fi
+  echo "images/build.sh: $1 (README: Container images)" >&2
+  exit 1
+}
+command -v buildah >/dev/null || unavailable "buildah is not installed (apt-get install buildah podman runc)"
+command -v podman >/dev/null || unavailable "podman is not installed (apt-get install buildah podman runc)"
+[[ $(id -u) == 0 ]] || unavailable "building images needs root (buildah without user namespaces)"
+java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
+[[ -x "$java_home/bin/jlink" ]] || unavailable "no jlink in $java_home (set JAVA_HOME to a JDK 17+)"
+
+version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -n 1)
+
+# The images, in one place: name | jar | default arguments | ports. manifests/kustomization.yaml
+# names the same images with the same tag (ImageNamesTest checks it).
+images=(
+  "stigg-sidecar|sidecar/target/stigg-sidecar.jar||8443 8080"
+  "stigg-persistent-cache|persistent-cache/target/stigg-persistent-cache.jar||8080"
+  "stigg-emulator|emulator/target/stigg-emulator.jar|--host 0.0.0.0|8790"
+  "stigg-sidecar-operator|operator/target/stigg-operator.jar|run|8080"
+  "stigg-sidecar-webhook|webhook/target/stigg-webhook.jar|serve|8443 8080"
+)
+for spec in "${images[@]}"; do
+  IFS='|' read -r _ jar _ _ <<< "$spec"
+  [[ -f "$root/$jar" ]] || { echo "images/build.sh: $jar is missing: run mvn -B package -DskipTests first" >&2; exit 1; }
+done
+
+source "$here/containers.sh"
+work=$target/work
+mkdir -p "$work" "$target/oci"
+
+# Heap at 70% of the container's memory limit leaves room for metaspace, thread stacks and Netty's
+# direct buffers; an out-of-memory error ends the process so Kubernetes restarts it rather than
+# leaving it half alive. No perf-data file: nothing needs to be written to /tmp.
+jvm_flags=(-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData)
+
+# jdeps finds what the code links against; TLS (to Stigg, Redis and the API server) also needs the
+# elliptic-curve provider, which is only ever looked up at run time.
+modules_of() { # jar
+  local jar=$1 key cached
+  key=$(sha256sum "$jar" | cut -c1-16)
+  cached=$work/modules-$key
+  if [[ ! -f "$cached" ]]; then
+    "$java_home/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps "$jar" > "$cached.tmp"
+    mv "$cached.tmp" "$cached"
+  fi
+  echo "$(cat "$cached"),jdk.crypto.ec"
+}
+
+# A root filesystem with a jlink runtime in /opt/java, the shared libraries it loads, a non-root
+# user, and a writable /tmp (read-only root filesystems mount a volume there). Built once per
+# module set, so images that need the same modules share this layer.
+base_image() { # modules
+  local modules=$1 key rootfs
+  key=$(echo -n "$modules" | sha256sum | cut -c1-12)
+  if ! buildah inspect --type image "localhost/stigg-jre:$key" >/dev/null 2>&1; then
+    rootfs=$work/rootfs-$key
+    rm -rf "$rootfs"
+    mkdir -p "$rootfs/opt" "$rootfs/etc" "$rootfs/tmp"
+    chmod 1777 "$rootfs/tmp"
+    "$java_home/bin/jlink" --add-modules "$modules" --output "$rootfs/opt/java" \
+      --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive >/dev/null
+    # java.desktop comes in for java.beans only; its AWT libraries would need X11 and never load
+    # headless. The no-compressed-oops archive serves heaps over 32 GB only.
+    rm -f "$rootfs"/opt/java/lib/{libawt*,libfontmanager,libjavajpeg,libjawt,libjsound,liblcms,libmlib_image,libsplashscreen}.so \
+      "$rootfs/opt/java/lib/server/classes_nocoops.jsa"
+    local lib
+    find "$rootfs/opt/java" -name '*.so' -o -path '*/bin/*' -type f | xargs ldd 2>/dev/null \
+      | grep -o '/[^ ]*\.so[^ ]*' | grep -v "^$rootfs" | sort -u | while read -r lib; do
+        mkdir -p "$rootfs$(dirname "$lib")"
+        cp -L "$lib" "$rootfs$lib"
+      done
+    echo 'root:x:0:0:root:/root:/sbin/nologin' > "$rootfs/etc/passwd"
+    echo 'stigg:x:65532:65532:stigg:/tmp:/sbin/nologin' >> "$rootfs/etc/passwd"
+    printf 'root:x:0:\nstigg:x:65532:\n' > "$rootfs/etc/group"
+    echo 'hosts: files dns' > "$rootfs/etc/nsswitch.conf"
+    local ctr
+    ctr=$(buildah from scratch)
+    buildah copy --quiet "$ctr" "$rootfs" / >/dev/null
+    buildah config --user 65532:65532 --workingdir /tmp --env JAVA_HOME=/opt/java "$ctr"
+    isolated buildah commit --quiet --format oci "$ctr" "localhost/stigg-jre:$key" >/dev/null
+    buildah rm "$ctr" >/dev/null
+  fi
+  echo "localhost/stigg-jre:$key"
+}
+
+entrypoint_json() { # jar-in-image [extra JVM flag]
+  local flags=("/opt/java/bin/java" "${jvm_flags[@]}" "${@:2}" -jar "$1") json="" f
+  for f in "${flags[@]}"; do json+="${json:+,}\"$f\""; done
+  echo "[$json]"
+}
+
+args_json() { # words
+  local json="" w
+  for w in $1; do json+="${json:+,}\"$w\""; done
+  echo "[$json]"
+}
+
+phase_start=$(date +%s)
+phase() { echo "==> $1 ($(( $(date +%s) - phase_start )) s so far)"; }
+
+phase "images $version: modules each jar needs (jdeps)"
+for spec in "${images[@]}"; do
+  IFS='|' read -r _ jar _ _ <<< "$spec"
+  modules_of "$root/$jar" >/dev/null &
+done
+wait
+
+phase "jlink runtimes and application layers"
+for spec in "${images[@]}"; do
+  IFS='|' read -r name jar args ports <<< "$spec"
+  start=$(date +%s)
+  base=$(base_image "$(modules_of "$root/$jar")")
+  ctr=$(buildah from "$base")
+  buildah copy --quiet --chmod 0644 "$ctr" "$root/$jar" "/app/$name.jar" >/dev/null
+  buildah config \
+    --entrypoint "$(entrypoint_json "/app/$name.jar")" --cmd "$(args_json "$args")" \
+    --label "org.opencontainers.image.title=$name" --label "org.opencontainers.image.version=$version" \
+    "$ctr"
+  [[ $name == stigg-sidecar ]] && buildah config --env PORT=8443 "$ctr"
+  for port in $ports; do buildah config --port "$port" "$ctr"; done
+  isolated buildah commit --quiet --format oci "$ctr" "localhost/$name:$version" >/dev/null
+  buildah rm "$ctr" >/dev/null
+  echo "    $name:$version ($(( $(date +%s) - start )) s)"
+done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+await_log() { # container, text
+  for _ in $(seq 1 300); do
+    podman logs "$1" 2>&1 | grep -q "$2" && return 0
+    sleep 0.1
+  done
+  echo "images/build.sh: $1 did not print '$2'; its output:" >&2
+  podman logs "$1" >&2 || true
+  return 1
+}
+
+# Class-data sharing: the emulator and a sidecar against it start, the sidecar answers checks and
+# its health and metrics endpoints, then both stop; each JVM writes the classes it loaded to an
+# archive that the final image maps at start instead of loading and verifying them again.
+if [[ $cds == 1 ]]; then
+  phase "class-data sharing: recording a start of the emulator and the sidecar"
+  cds_dir=$work/cds
+  rm -rf "$cds_dir"
+  mkdir -p "$cds_dir"
+  chmod 0777 "$cds_dir"
+  api_port=$(free_port); grpc_port=$(free_port); http_port=$(free_port)
+  trap 'podman rm -f stigg-cds-sidecar stigg-cds-emulator >/dev/null 2>&1 || true' EXIT
+  podman rm -f stigg-cds-sidecar stigg-cds-emulator >/dev/null 2>&1 || true
+  podman run -d --name stigg-cds-emulator --network host --read-only -v "$cds_dir:/cds" \
+    --entrypoint "$(entrypoint_json /app/stigg-emulator.jar -XX:ArchiveClassesAtExit=/cds/stigg-emulator.jsa)" \
+    "localhost/stigg-emulator:$version" --port "$api_port" --api-key cds-training >/dev/null
+  await_log stigg-cds-emulator "Stigg emulator is ready"
+  podman run -d --name stigg-cds-sidecar --network host --read-only -v "$cds_dir:/cds" \
+    -e SERVER_API_KEY=cds-training -e API_URL="http://127.0.0.1:$api_port" \
+    -e EDGE_API_URL="http://127.0.0.1:$api_port" -e WS_URL="ws://127.0.0.1:$api_port" \
+    -e PORT="$grpc_port" -e HTTP_PORT="$http_port" \
+    -e ENTITLEMENTS_FALLBACK='{"feature-sso":{"hasAccess":true}}' \
+    --entrypoint "$(entrypoint_json /app/stigg-sidecar.jar -XX:ArchiveClassesAtExit=/cds/stigg-sidecar.jsa)" \
+    "localhost/stigg-sidecar:$version" >/dev/null
+  await_log stigg-cds-sidecar "Sidecar is ready"
+  client() {
+    podman run --rm --network host --read-only "localhost/stigg-sidecar:$version" \
+      client "$@" --target "127.0.0.1:$grpc_port" >/dev/null
+  }
+  client check --type metered --customer acme --feature feature-api-calls --usage 5
+  client check --type enum --customer acme --feature feature-region --values apac
+  client check --customer acme --feature feature-sso
+  client report-usage --customer acme --feature feature-api-calls --value 1
+  curl -fsS "http://127.0.0.1:$http_port/readyz" >/dev/null
+  curl -fsS "http://127.0.0.1:$http_port/metrics" >/dev/null
+  podman stop -t 30 stigg-cds-sidecar stigg-cds-emulator >/dev/null
+  for name in stigg-sidecar stigg-emulator; do
+    [[ -s "$cds_dir/$name.jsa" ]] || { echo "images/build.sh: no archive for $name; its output:" >&2; podman logs "stigg-cds-${name#stigg-}" >&2; exit 1; }
+    ctr=$(buildah from "localhost/$name:$version")
+    buildah copy --quiet --chmod 0644 "$ctr" "$cds_dir/$name.jsa" "/app/$name.jsa" >/dev/null
+    buildah config --entrypoint "$(entrypoint_json "/app/$name.jar" "-XX:SharedArchiveFile=/app/$name.jsa")" "$ctr" \
+      2> >(grep -v "will be passed to entrypoint" >&2)
+    isolated buildah commit --quiet --format oci "$ctr" "localhost/$name:$version" >/dev/null
+    buildah rm "$ctr" >/dev/null
+    echo "    $name: $(( $(stat -c %s "$cds_dir/$name.jsa") / 1024 / 1024 )) MB archive"
+  done
+  podman rm -f stigg-cds-sidecar stigg-cds-emulator >/dev/null
+  trap - EXIT
+fi
+
+phase "OCI archives"
+for spec in "${images[@]}"; do
+  IFS='|' read -r name _ _ _ <<< "$spec"
+  archive=$target/oci/$name-$version.oci.tar
+  rm -f "$archive"
+  isolated buildah push --quiet "localhost/$name:$version" "oci-archive:$archive:$name:$version" >/dev/null
+  echo "    $(realpath --relative-to="$root" "$archive") ($(( $(stat -c %s "$archive") / 1024 / 1024 )) MB)"
+done
+buildah rmi --prune >/dev/null 2>&1 || true
+phase "done"
