@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Measures the images images/build.sh made: size, time from `podman run` to "Sidecar is ready" with
+# and without the class-data-sharing archives, and memory at idle. Prints a Markdown report and
+# writes it to benchmarks/results/images.md.
+#
+#   images/measure.sh [runs per variant, default 7]
+#
+# The sidecar runs against the emulator container (both on the host network, loopback ports), as
+# in production: real upstream calls, real-time connection. Startup is the median of the runs.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+runs=${1:-7}
+source "$here/containers.sh"
+version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -n 1)
+report=$root/benchmarks/results/images.md
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+cleanup() { podman rm -f -t 2 measure-emulator measure-sidecar >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+cleanup
+
+jvm=(/opt/java/bin/java -XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData)
+entrypoint() { # extra JVM flags... ; prints the JSON entrypoint of the sidecar
+  local json="" f
+  for f in "${jvm[@]}" "$@" -jar /app/stigg-sidecar.jar; do json+="${json:+,}\"$f\""; done
+  echo "[$json]"
+}
+
+api_port=$(free_port)
+podman run -d --name measure-emulator --network host --read-only "localhost/stigg-emulator:$version" \
+  --host 127.0.0.1 --port "$api_port" --api-key measure >/dev/null
+until podman logs measure-emulator 2>&1 | grep -q "Stigg emulator is ready"; do sleep 0.1; done
+
+# One start: milliseconds from `podman run` to the ready line; leaves the container running.
+start_sidecar() { # entrypoint
+  local grpc_port http_port started line
+  grpc_port=$(free_port); http_port=$(free_port)
+  started=$(date +%s%N)
+  exec 3< <(podman run --rm --name measure-sidecar --network host --read-only --entrypoint "$1" \
+    -e SERVER_API_KEY=measure -e API_URL="http://127.0.0.1:$api_port" -e EDGE_API_URL="http://127.0.0.1:$api_port" \
+    -e WS_URL="ws://127.0.0.1:$api_port" -e PORT="$grpc_port" -e HTTP_PORT="$http_port" \
+    "localhost/stigg-sidecar:$version" 2>&1)
+  while read -r line <&3; do
+    if [[ $line == *"Sidecar is ready"* ]]; then
+      echo $(( ($(date +%s%N) - started) / 1000000 ))
+      return 0
+    fi
+  done
+  echo "the sidecar stopped before it was ready" >&2
+  return 1
+}
+stop_sidecar() { podman stop -t 10 measure-sidecar >/dev/null; exec 3<&-; }
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$(podman inspect --format '{{.State.Pid}}' "$1")/status"; }
+
+declare -A startup idle
+variants=("AppCDS archive (the image's default)" "JDK's default CDS only" "no class-data sharing")
+flags=("-XX:SharedArchiveFile=/app/stigg-sidecar.jsa" "" "-Xshare:off")
+for i in "${!variants[@]}"; do
+  samples=()
+  for _ in $(seq 1 "$runs"); do
+    samples+=("$(start_sidecar "$(entrypoint ${flags[$i]})")")
+    stop_sidecar
+  done
+  startup[$i]=$(printf '%s\n' "${samples[@]}" | median)
+  start_sidecar "$(entrypoint ${flags[$i]})" >/dev/null
+  sleep 10
+  idle[$i]=$(rss_mb measure-sidecar)
+  stop_sidecar
+  echo "measured: ${variants[$i]}: ${startup[$i]} ms (runs: ${samples[*]}), idle RSS ${idle[$i]} MB" >&2
+done
+emulator_idle=$(rss_mb measure-emulator)
+
+{
+  echo "# Container images: size, startup and idle memory"
+  echo
+  echo "\`images/measure.sh $runs\` on $(nproc) cores, $(date -u +%Y-%m-%d), images $version."
+  echo
+  echo "| image | size in storage | OCI archive (compressed) |"
+  echo "|---|---:|---:|"
+  for name in stigg-sidecar stigg-persistent-cache stigg-emulator stigg-sidecar-operator stigg-sidecar-webhook; do
+    size=$(podman image inspect --format '{{.Size}}' "localhost/$name:$version")
+    archive=$here/target/oci/$name-$version.oci.tar
+    echo "| $name | $(( size / 1000000 )) MB | $( [[ -f $archive ]] && echo "$(( $(stat -c %s "$archive") / 1000000 )) MB" || echo "not built" ) |"
+  done
+  echo
+  echo "Sidecar, from \`podman run\` to \`Sidecar is ready\` (median of $runs) and resident memory after 10 s idle:"
+  echo
+  echo "| class-data sharing | startup | idle RSS |"
+  echo "|---|---:|---:|"
+  for i in "${!variants[@]}"; do
+    echo "| ${variants[$i]} | ${startup[$i]} ms | ${idle[$i]} MB |"
+  done
+  echo
+  echo "The emulator at idle (with its AppCDS archive, after serving the sidecar runs above): ${emulator_idle} MB resident."
+} | tee "$report"

@@ -1,0 +1,243 @@
+package dev.stiggsidecar.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import redis.embedded.RedisServer;
+
+/**
+ * Runs the five images as containers, loaded from the OCI archives {@code images/build.sh} wrote,
+ * each on a read-only root filesystem: the sidecar answers a real check from the emulator's
+ * catalog, and from fallbacks with no network at all; the persistent cache fills a real Redis;
+ * the operator and webhook commands print what their jars print.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImagesSmokeIT {
+
+  private static final String VERSION = System.getProperty("project.version");
+  private static final List<String> IMAGES = List.of(
+      "stigg-sidecar", "stigg-persistent-cache", "stigg-emulator", "stigg-sidecar-operator", "stigg-sidecar-webhook");
+  private static final String NON_ROOT = "65532";
+  private static final String API_KEY = "smoke-test-key";
+
+  private final Path module = Path.of("").toAbsolutePath();
+  private final Path repository = module.getParent();
+  private final List<String> containers = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Podman podman;
+
+  @BeforeAll
+  void loadArchivesIntoAFreshStorage() throws IOException {
+    List<Path> archives = IMAGES.stream().map(this::archive).toList();
+    if (!archives.stream().allMatch(Files::isRegularFile)) {
+      if (System.getenv("CI") != null) {
+        fail("the images were not built; in CI, .ci/run installs buildah, podman and runc and the build must make them");
+      }
+      Assumptions.abort("no images to test: images/build.sh needs buildah, podman and root (README: Container images)");
+    }
+    Path storage = module.resolve("target/smoke");
+    podman = new Podman(module.resolve("podman.sh"), storage);
+    podman.run("rm", "-a", "-f");
+    podman.run("rmi", "-a", "-f");
+    for (String image : IMAGES) {
+      assertThat(podman.ok("load", "-i", archive(image).toString()))
+          .as("podman load of %s", archive(image))
+          .contains("Loaded image: localhost/" + image + ":" + VERSION);
+    }
+  }
+
+  @AfterAll
+  void removeContainers() {
+    if (podman != null && !containers.isEmpty()) {
+      podman.removeQuietly(containers.toArray(String[]::new));
+    }
+  }
+
+  @Test
+  void sidecarContainerAnswersARealCheckFromTheEmulatorContainer() throws Exception {
+    int apiPort = freePort();
+    startEmulator("smoke-emulator", apiPort);
+    int grpcPort = freePort();
+    int httpPort = freePort();
+    start("smoke-sidecar", List.of("--network", "host",
+            "-e", "SERVER_API_KEY=" + API_KEY, "-e", "API_URL=http://127.0.0.1:" + apiPort,
+            "-e", "EDGE_API_URL=http://127.0.0.1:" + apiPort, "-e", "WS_URL=ws://127.0.0.1:" + apiPort,
+            "-e", "PORT=" + grpcPort, "-e", "HTTP_PORT=" + httpPort),
+        "stigg-sidecar", List.of());
+    podman.awaitLog("smoke-sidecar", "Sidecar is ready");
+
+    String answer = podman.ok("run", "--rm", "--read-only", "--network", "host", image("stigg-sidecar"),
+        "client", "check", "--type", "metered", "--customer", "acme", "--feature", "feature-api-calls",
+        "--usage", "5", "--target", "127.0.0.1:" + grpcPort);
+    assertThat(answer)
+        .contains("has_access: true", "usage_limit: 10000", "current_usage: 1200")
+        .doesNotContain("is_fallback: true");
+
+    awaitBody(httpPort, "/readyz", "connected");
+    assertThat(get(httpPort, "/metrics")).contains("sidecar_cache_misses_total");
+    assertRunsAsNonRootOnReadOnlyRoot("smoke-sidecar");
+    assertRunsAsNonRootOnReadOnlyRoot("smoke-emulator");
+  }
+
+  @Test
+  void offlineSidecarAnswersFromFallbacksWithNoNetwork() {
+    start("smoke-offline", List.of("--network", "none", "-e", "OFFLINE=true",
+            "-e", "ENTITLEMENTS_FALLBACK={\"feature-sso\":{\"hasAccess\":true}}"),
+        "stigg-sidecar", List.of());
+    podman.awaitLog("smoke-offline", "Sidecar is ready");
+    assertThat(podman.ok("inspect", "--format", "{{.HostConfig.NetworkMode}}", "smoke-offline").strip()).isEqualTo("none");
+
+    // Only the container's own loopback exists: the check comes from a client inside it.
+    String answer = podman.ok("exec", "smoke-offline", "/opt/java/bin/java", "-jar", "/app/stigg-sidecar.jar",
+        "client", "check", "--customer", "anyone", "--feature", "feature-sso", "--target", "127.0.0.1:8443");
+    assertThat(answer).contains("has_access: true", "is_fallback: true");
+    assertRunsAsNonRootOnReadOnlyRoot("smoke-offline");
+  }
+
+  @Test
+  void persistentCacheContainerKeepsARealRedisFresh() throws Exception {
+    int redisPort = freePort();
+    RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+        .setting("save \"\"").setting("appendonly no").build();
+    redis.start();
+    try {
+      int apiPort = freePort();
+      startEmulator("smoke-emulator-for-cache", apiPort);
+      int httpPort = freePort();
+      start("smoke-persistent-cache", List.of("--network", "host",
+              "-e", "SERVER_API_KEY=" + API_KEY, "-e", "API_URL=http://127.0.0.1:" + apiPort,
+              "-e", "WS_URL=ws://127.0.0.1:" + apiPort, "-e", "REDIS_HOST=127.0.0.1",
+              "-e", "REDIS_PORT=" + redisPort, "-e", "REDIS_ENVIRONMENT_PREFIX=smoke", "-e", "HTTP_PORT=" + httpPort),
+          "stigg-persistent-cache", List.of());
+      podman.awaitLog("smoke-persistent-cache", "Persistent cache is ready");
+      awaitBody(httpPort, "/readyz", "\"redis\":\"connected\"");
+      assertRunsAsNonRootOnReadOnlyRoot("smoke-persistent-cache");
+    } finally {
+      redis.stop();
+    }
+  }
+
+  @Test
+  void operatorContainerRendersTheExampleAsItsJarDoes() throws Exception {
+    List<String> command = List.of("render", "-f", "/examples/stiggsidecar.yaml");
+    String rendered = runCommand("stigg-sidecar-operator", command);
+    assertThat(rendered).contains("kind: \"ConfigMap\"", "kind: \"Deployment\"");
+    assertThat(rendered).isEqualTo(runJar("operator/target/stigg-operator.jar", command));
+  }
+
+  @Test
+  void webhookContainerInjectsTheExampleAsItsJarDoes() throws Exception {
+    List<String> command = List.of("inject", "-f", "/examples/annotated-deployment.yaml", "-c", "/examples/stiggsidecar.yaml");
+    String injected = runCommand("stigg-sidecar-webhook", command);
+    assertThat(injected).contains("name: \"stigg-sidecar\"", "sidecar.stigg.io/status");
+    assertThat(injected).isEqualTo(runJar("webhook/target/stigg-webhook.jar", command));
+  }
+
+  @Test
+  void everyImageRunsAsTheNonRootUserWithoutAShell() {
+    for (String image : IMAGES) {
+      assertThat(podman.ok("image", "inspect", "--format", "{{.Config.User}}", image(image)).strip())
+          .as("user of %s", image).isEqualTo(NON_ROOT + ":" + NON_ROOT);
+      Podman.Result shell = podman.run("run", "--rm", "--read-only", "--network", "none", "--entrypoint", "/bin/sh",
+          image(image), "-c", "true");
+      assertThat(shell.exitCode()).as("a shell in %s", image).isNotZero();
+    }
+  }
+
+  private void startEmulator(String name, int port) {
+    start(name, List.of("--network", "host"), "stigg-emulator",
+        List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--api-key", API_KEY));
+    podman.awaitLog(name, "Stigg emulator is ready");
+  }
+
+  /** Starts a detached container on a read-only root filesystem; it is removed after the class. */
+  private void start(String name, List<String> options, String image, List<String> args) {
+    podman.removeQuietly(name);
+    containers.add(name);
+    List<String> command = new ArrayList<>(List.of("run", "-d", "--name", name, "--read-only"));
+    command.addAll(options);
+    command.add(image(image));
+    command.addAll(args);
+    podman.ok(command.toArray(String[]::new));
+  }
+
+  /** Runs one of the image's commands on the repository's manifests/examples, with no network. */
+  private String runCommand(String image, List<String> command) {
+    List<String> args = new ArrayList<>(List.of("run", "--rm", "--read-only", "--network", "none",
+        "-v", repository.resolve("manifests/examples") + ":/examples:ro", image(image)));
+    args.addAll(command);
+    return podman.ok(args.toArray(String[]::new));
+  }
+
+  /** The same command through the jar on this host, with the examples at the same path. */
+  private String runJar(String jar, List<String> command) throws Exception {
+    List<String> args = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", repository.resolve(jar).toString()));
+    command.forEach(word -> args.add(word.replace("/examples/", repository.resolve("manifests/examples") + "/")));
+    Process process = new ProcessBuilder(args).redirectErrorStream(false).start();
+    process.getOutputStream().close();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as("%s exit code", jar).isZero();
+    return out;
+  }
+
+  /** The container's main process runs as 65532 and its root filesystem is mounted read-only. */
+  private void assertRunsAsNonRootOnReadOnlyRoot(String container) {
+    assertThat(podman.ok("inspect", "--format", "{{.HostConfig.ReadonlyRootfs}}", container).strip())
+        .as("read-only root of %s", container).isEqualTo("true");
+    try (Stream<String> status = Files.lines(Path.of("/proc", String.valueOf(podman.pid(container)), "status"))) {
+      assertThat(status.filter(line -> line.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+"))
+          .as("user ids (real, effective, saved, fs) of %s", container)
+          .containsExactly("Uid:", NON_ROOT, NON_ROOT, NON_ROOT, NON_ROOT);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitBody(int port, String path, String text) {
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(get(port, path)).contains(text));
+  }
+
+  private String get(int port, String path) throws Exception {
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+    return response.body();
+  }
+
+  private Path archive(String image) {
+    return module.resolve("target/oci/" + image + "-" + VERSION + ".oci.tar");
+  }
+
+  private static String image(String name) {
+    return "localhost/" + name + ":" + VERSION;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
