@@ -179,8 +179,8 @@ if [[ $cds == 1 ]]; then
   mkdir -p "$cds_dir"
   chmod 0777 "$cds_dir"
   api_port=$(free_port); grpc_port=$(free_port); http_port=$(free_port)
-  trap 'podman rm -f stigg-cds-sidecar stigg-cds-emulator >/dev/null 2>&1 || true' EXIT
-  podman rm -f stigg-cds-sidecar stigg-cds-emulator >/dev/null 2>&1 || true
+  trap 'podman rm -f -i stigg-cds-sidecar stigg-cds-emulator >/dev/null 2>&1 || true' EXIT
+  podman rm -f -i stigg-cds-sidecar stigg-cds-emulator >/dev/null 2>&1 || true
   podman run -d --name stigg-cds-emulator --network host --read-only -v "$cds_dir:/cds" \
     --entrypoint "$(entrypoint_json /app/stigg-emulator.jar -XX:ArchiveClassesAtExit=/cds/stigg-emulator.jsa)" \
     "localhost/stigg-emulator:$version" --port "$api_port" --api-key cds-training >/dev/null

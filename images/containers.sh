@@ -18,6 +18,11 @@ cat > "$containers_dir/storage.conf" <<EOF
 driver = "overlay"
 graphroot = "$containers_dir/storage"
 runroot = "$containers_dir/run"
+
+[storage.options.overlay]
+# Without this, the overlay driver bind-mounts its own directory and may leave that mount behind,
+# and then mvn clean cannot delete images/target.
+skip_mount_home = "true"
 EOF
 
 nofile_limit=$(ulimit -Hn)

@@ -17,7 +17,7 @@ version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -
 report=$root/benchmarks/results/images.md
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-cleanup() { podman rm -f -t 2 measure-emulator measure-sidecar >/dev/null 2>&1 || true; }
+cleanup() { podman rm -f -i -t 2 measure-emulator measure-sidecar >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 cleanup
 

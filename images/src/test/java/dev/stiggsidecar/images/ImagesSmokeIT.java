@@ -4,8 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,11 +25,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +51,9 @@ import redis.embedded.RedisServer;
 /**
  * Runs the five images as containers, loaded from the OCI archives {@code images/build.sh} wrote,
  * each on a read-only root filesystem: the sidecar answers a real check from the emulator's
- * catalog, and from fallbacks with no network at all; the persistent cache fills a real Redis;
- * the operator and webhook commands print what their jars print.
+ * catalog, and from fallbacks with no network at all; the persistent cache connects to a real
+ * Redis; the operator reconciles and the webhook injects through an API server over TLS, and
+ * their commands print what their jars print.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImagesSmokeIT {
@@ -94,7 +117,7 @@ class ImagesSmokeIT {
         .contains("has_access: true", "usage_limit: 10000", "current_usage: 1200")
         .doesNotContain("is_fallback: true");
 
-    awaitBody(httpPort, "/readyz", "connected");
+    awaitBody("smoke-sidecar", httpPort, "/readyz", "connected");
     assertThat(get(httpPort, "/metrics")).contains("sidecar_cache_misses_total");
     assertRunsAsNonRootOnReadOnlyRoot("smoke-sidecar");
     assertRunsAsNonRootOnReadOnlyRoot("smoke-emulator");
@@ -131,7 +154,7 @@ class ImagesSmokeIT {
               "-e", "REDIS_PORT=" + redisPort, "-e", "REDIS_ENVIRONMENT_PREFIX=smoke", "-e", "HTTP_PORT=" + httpPort),
           "stigg-persistent-cache", List.of());
       podman.awaitLog("smoke-persistent-cache", "Persistent cache is ready");
-      awaitBody(httpPort, "/readyz", "\"redis\":\"connected\"");
+      awaitBody("smoke-persistent-cache", httpPort, "/readyz", "\"redis\":\"connected\"");
       assertRunsAsNonRootOnReadOnlyRoot("smoke-persistent-cache");
     } finally {
       redis.stop();
@@ -152,6 +175,87 @@ class ImagesSmokeIT {
     String injected = runCommand("stigg-sidecar-webhook", command);
     assertThat(injected).contains("name: \"stigg-sidecar\"", "sidecar.stigg.io/status");
     assertThat(injected).isEqualTo(runJar("webhook/target/stigg-webhook.jar", command));
+  }
+
+  @Test
+  void operatorAndWebhookContainersWorkThroughAnApiServerOverTls() throws Exception {
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), true);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    try (KubernetesClient client = server.createClient()) {
+      try (InputStream crd = Files.newInputStream(repository.resolve("crds/stiggsidecars.sidecar.stigg.io.yaml"))) {
+        client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+      }
+      client.secrets().inNamespace("shop").resource(new SecretBuilder()
+          .withNewMetadata().withName("stigg-api-key").endMetadata()
+          .addToStringData("SERVER_API_KEY", API_KEY).build()).create();
+      try (InputStream example = Files.newInputStream(repository.resolve("manifests/examples/stiggsidecar.yaml"))) {
+        client.load(example).inNamespace("shop").create();
+      }
+      // The API server's certificate is self-signed: the clients trust it without verification.
+      List<String> apiServer = List.of("--network", "host",
+          "-e", "KUBERNETES_MASTER=https://127.0.0.1:" + server.getPort(), "-e", "KUBERNETES_TRUST_CERTIFICATES=true",
+          "-e", "KUBERNETES_AUTH_TRYKUBECONFIG=false", "-e", "KUBERNETES_AUTH_TRYSERVICEACCOUNT=false");
+
+      int operatorHttp = freePort();
+      start("smoke-operator", concat(apiServer, "-e", "HTTP_PORT=" + operatorHttp), "stigg-sidecar-operator", List.of());
+      awaitFrom("smoke-operator", () -> assertThat(status(operatorHttp, "/readyz")).isEqualTo(200));
+      awaitFrom("smoke-operator", () -> {
+        ConfigMap config = client.configMaps().inNamespace("shop").withName("default-sidecar-env").get();
+        assertThat(config).as("the ConfigMap the operator container creates").isNotNull();
+        assertThat(config.getData()).containsKey("ENTITLEMENTS_FALLBACK");
+      });
+      assertRunsAsNonRootOnReadOnlyRoot("smoke-operator");
+
+      int webhookHttps = freePort();
+      int webhookHttp = freePort();
+      start("smoke-webhook", concat(apiServer, "-e", "POD_NAMESPACE=stigg-system", "-e", "PORT=" + webhookHttps,
+          "-e", "HTTP_PORT=" + webhookHttp), "stigg-sidecar-webhook", List.of());
+      awaitFrom("smoke-webhook", () -> assertThat(status(webhookHttp, "/readyz")).isEqualTo(200));
+      Secret tls = client.secrets().inNamespace("stigg-system").withName("stigg-sidecar-webhook-tls").get();
+      assertThat(tls).as("the certificate Secret the webhook container issues").isNotNull();
+      String patch = admit(webhookHttps, tls.getData().get("ca.crt"));
+      assertThat(patch).contains("stigg-sidecar", "default-sidecar-env", "stigg-api-key");
+      assertRunsAsNonRootOnReadOnlyRoot("smoke-webhook");
+    } finally {
+      server.destroy();
+    }
+  }
+
+  /** Sends an annotated pod to the webhook over HTTPS, trusting only its CA; returns the JSON Patch. */
+  private static String admit(int port, String caBase64) throws Exception {
+    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+    trusted.load(null, null);
+    trusted.setCertificateEntry("webhook-ca", CertificateFactory.getInstance("X.509")
+        .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(caBase64))));
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, trust.getTrustManagers(), null);
+    HttpsURLConnection connection = (HttpsURLConnection) URI.create("https://127.0.0.1:" + port + "/mutate").toURL()
+        .openConnection();
+    connection.setSSLSocketFactory(tls.getSocketFactory());
+    // The certificate names the Service, which does not resolve here; trust is checked, the name is not.
+    connection.setHostnameVerifier((host, session) -> true);
+    connection.setRequestMethod("POST");
+    connection.setDoOutput(true);
+    connection.getOutputStream().write("""
+        {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-1",
+         "kind":{"group":"","version":"v1","kind":"Pod"},"operation":"CREATE","namespace":"shop",
+         "object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"checkout-1","namespace":"shop",
+           "annotations":{"sidecar.stigg.io/inject":"true"}},"spec":{"containers":[{"name":"app","image":"app:1"}]}}}}
+        """.getBytes(StandardCharsets.UTF_8));
+    assertThat(connection.getResponseCode()).isEqualTo(200);
+    String answer = new String(connection.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Matcher patch = Pattern.compile("\"patch\"\\s*:\\s*\"([^\"]+)\"").matcher(answer);
+    assertThat(patch.find()).as("a patch in %s", answer).isTrue();
+    return new String(Base64.getDecoder().decode(patch.group(1)), StandardCharsets.UTF_8);
+  }
+
+  private static List<String> concat(List<String> first, String... more) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(List.of(more));
+    return all;
   }
 
   @Test
@@ -216,8 +320,22 @@ class ImagesSmokeIT {
     }
   }
 
-  private void awaitBody(int port, String path, String text) {
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(get(port, path)).contains(text));
+  private void awaitBody(String container, int port, String path, String text) {
+    awaitFrom(container, () -> assertThat(get(port, path)).contains(text));
+  }
+
+  /** Waits up to a minute for the assertion to hold; if it never does, the failure shows the container's output. */
+  private void awaitFrom(String container, ThrowingRunnable assertion) {
+    try {
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(assertion);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + container + " printed:\n" + podman.logs(container), e);
+    }
+  }
+
+  private int status(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private String get(int port, String path) throws Exception {

@@ -101,7 +101,7 @@ final class Podman {
   }
 
   void removeQuietly(String... containers) {
-    List<String> args = new ArrayList<>(List.of("rm", "-f", "-t", "5"));
+    List<String> args = new ArrayList<>(List.of("rm", "--force", "--ignore", "--time", "5"));
     args.addAll(List.of(containers));
     run(args.toArray(String[]::new));
   }
