@@ -24,7 +24,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-cds) cds=0 ;;
     --if-available) if_available=1 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "images/build.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
