@@ -6,7 +6,8 @@
 #   images/measure.sh [runs per variant, default 7]
 #
 # The sidecar runs against the emulator container (both on the host network, loopback ports), as
-# in production: real upstream calls, real-time connection. Startup is the median of the runs.
+# in production: real upstream calls, real-time connection, and under the memory limit the operator
+# gives it by default (512 MiB), which sizes the JVM's heap. Startup is the median of the runs.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +39,7 @@ start_sidecar() { # entrypoint
   local grpc_port http_port started line
   grpc_port=$(free_port); http_port=$(free_port)
   started=$(date +%s%N)
-  exec 3< <(podman run --rm --name measure-sidecar --network host --read-only --entrypoint "$1" \
+  exec 3< <(podman run --rm --name measure-sidecar --network host --read-only --memory 512m --entrypoint "$1" \
     -e SERVER_API_KEY=measure -e API_URL="http://127.0.0.1:$api_port" -e EDGE_API_URL="http://127.0.0.1:$api_port" \
     -e WS_URL="ws://127.0.0.1:$api_port" -e PORT="$grpc_port" -e HTTP_PORT="$http_port" \
     "localhost/stigg-sidecar:$version" 2>&1)
@@ -87,7 +88,7 @@ emulator_idle=$(rss_mb measure-emulator)
     echo "| $name | $(( size / 1000000 )) MB | $( [[ -f $archive ]] && echo "$(( $(stat -c %s "$archive") / 1000000 )) MB" || echo "not built" ) |"
   done
   echo
-  echo "Sidecar, from \`podman run\` to \`Sidecar is ready\` (median of $runs) and resident memory after 10 s idle:"
+  echo "Sidecar (memory limit 512 MiB, the operator's default), from \`podman run\` to \`Sidecar is ready\` (median of $runs) and resident memory after 10 s idle:"
   echo
   echo "| class-data sharing | startup | idle RSS |"
   echo "|---|---:|---:|"
