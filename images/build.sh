@@ -114,6 +114,7 @@ base_image() { # modules
     buildah config --user 65532:65532 --workingdir /tmp --env JAVA_HOME=/opt/java "$ctr"
     isolated buildah commit --quiet --format oci "$ctr" "localhost/stigg-jre:$key" >/dev/null
     buildah rm "$ctr" >/dev/null
+    rm -rf "$rootfs"
   fi
   echo "localhost/stigg-jre:$key"
 }
