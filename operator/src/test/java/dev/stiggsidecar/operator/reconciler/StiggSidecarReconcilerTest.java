@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -36,6 +37,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -245,10 +247,27 @@ class StiggSidecarReconcilerTest {
 
   /** Replaces the spec and bumps the generation, as the API server would. */
   private void update(UnaryOperator<StiggSidecarSpec> change) {
-    client.resources(StiggSidecar.class).inNamespace(NS).withName(NAME).edit(resource -> {
+    retryOnConflict(() -> client.resources(StiggSidecar.class).inNamespace(NS).withName(NAME).edit(resource -> {
       resource.setSpec(change.apply(resource.getSpec()));
       return resource;
-    });
+    }));
+  }
+
+  /**
+   * An edit carries the resourceVersion it read, so when the operator writes the same object in
+   * between, the API server answers 409 Conflict; like kubectl, read again and retry.
+   */
+  private static void retryOnConflict(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private StiggSidecar current() {
@@ -275,10 +294,10 @@ class StiggSidecarReconcilerTest {
   }
 
   private void markReady(String name, int replicas) {
-    client.apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {
+    retryOnConflict(() -> client.apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {
       d.setStatus(new DeploymentStatusBuilder().withReadyReplicas(replicas).withReplicas(replicas).build());
       return d;
-    });
+    }));
   }
 
   private void createApiKeySecret() {
