@@ -21,8 +21,8 @@ wait_for() { # file, text, what
 }
 
 if [[ ! -f emulator/target/stigg-emulator.jar || ! -f sidecar/target/stigg-sidecar.jar || "${REBUILD:-1}" == 1 ]]; then
-  echo "==> building (mvn -q package -DskipTests)"
-  mvn -B -q package -DskipTests
+  echo "==> building the jars (mvn -q package -DskipTests -Dimages.skip)"
+  mvn -B -q package -DskipTests -Dimages.skip
 fi
 
 api_port=$(free_port); grpc_port=$(free_port); http_port=$(free_port)

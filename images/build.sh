@@ -11,7 +11,7 @@
 # with images/podman.sh images) and as OCI archives in images/target/oci/, tagged with the
 # project's version.
 #
-# Needs: the jars (mvn -B package -DskipTests), a JDK 17+ with jlink and jdeps, buildah and podman,
+# Needs: the jars (mvn -B package -DskipTests -Dimages.skip), a JDK 17+ with jlink and jdeps, buildah and podman,
 # root. --if-available makes a missing tool a skip instead of an error, except under CI=true.
 set -euo pipefail
 
@@ -56,7 +56,7 @@ images=(
 )
 for spec in "${images[@]}"; do
   IFS='|' read -r _ jar _ _ <<< "$spec"
-  [[ -f "$root/$jar" ]] || { echo "images/build.sh: $jar is missing: run mvn -B package -DskipTests first" >&2; exit 1; }
+  [[ -f "$root/$jar" ]] || { echo "images/build.sh: $jar is missing: run mvn -B package -DskipTests -Dimages.skip first" >&2; exit 1; }
 done
 
 source "$here/containers.sh"

@@ -28,7 +28,7 @@ final class Processes implements AutoCloseable {
   Process start(String name, Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env,
       String readyLine) throws IOException, InterruptedException {
     if (!Files.isRegularFile(jar)) {
-      throw new IOException(jar + " is missing: build first with mvn -B -q package -DskipTests");
+      throw new IOException(jar + " is missing: build first with mvn -B -q package -DskipTests -Dimages.skip");
     }
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(jvmArgs);
