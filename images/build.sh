@@ -119,16 +119,14 @@ base_image() { # modules
   echo "localhost/stigg-jre:$key"
 }
 
-entrypoint_json() { # jar-in-image [extra JVM flag]
-  local flags=("/opt/java/bin/java" "${jvm_flags[@]}" "${@:2}" -jar "$1") json="" f
-  for f in "${flags[@]}"; do json+="${json:+,}\"$f\""; done
+json_array() { # words...
+  local json="" word
+  for word in "$@"; do json+="${json:+,}\"$word\""; done
   echo "[$json]"
 }
 
-args_json() { # words
-  local json="" w
-  for w in $1; do json+="${json:+,}\"$w\""; done
-  echo "[$json]"
+entrypoint_json() { # jar-in-image [extra JVM flag]
+  json_array /opt/java/bin/java "${jvm_flags[@]}" "${@:2}" -jar "$1"
 }
 
 phase_start=$(date +%s)
@@ -149,7 +147,7 @@ for spec in "${images[@]}"; do
   ctr=$(buildah from "$base")
   buildah copy --quiet --chmod 0644 "$ctr" "$root/$jar" "/app/$name.jar" >/dev/null
   buildah config \
-    --entrypoint "$(entrypoint_json "/app/$name.jar")" --cmd "$(args_json "$args")" \
+    --entrypoint "$(entrypoint_json "/app/$name.jar")" --cmd "$(json_array $args)" \
     --label "org.opencontainers.image.title=$name" --label "org.opencontainers.image.version=$version" \
     "$ctr"
   [[ $name == stigg-sidecar ]] && buildah config --env PORT=8443 "$ctr"
@@ -180,8 +178,9 @@ if [[ $cds == 1 ]]; then
   mkdir -p "$cds_dir"
   chmod 0777 "$cds_dir"
   api_port=$(free_port); grpc_port=$(free_port); http_port=$(free_port)
-  trap 'podman rm -f -i stigg-cds-sidecar stigg-cds-emulator >/dev/null 2>&1 || true' EXIT
-  podman rm -f -i stigg-cds-sidecar stigg-cds-emulator >/dev/null 2>&1 || true
+  remove_training() { podman rm -f -i stigg-cds-sidecar stigg-cds-emulator >/dev/null 2>&1 || true; }
+  trap remove_training EXIT
+  remove_training
   podman run -d --name stigg-cds-emulator --network host --read-only -v "$cds_dir:/cds" \
     --entrypoint "$(entrypoint_json /app/stigg-emulator.jar -XX:ArchiveClassesAtExit=/cds/stigg-emulator.jsa)" \
     "localhost/stigg-emulator:$version" --port "$api_port" --api-key cds-training >/dev/null
@@ -215,7 +214,7 @@ if [[ $cds == 1 ]]; then
     buildah rm "$ctr" >/dev/null
     echo "    $name: $(( $(stat -c %s "$cds_dir/$name.jsa") / 1024 / 1024 )) MB archive"
   done
-  podman rm -f stigg-cds-sidecar stigg-cds-emulator >/dev/null
+  remove_training
   trap - EXIT
 fi
 

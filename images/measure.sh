@@ -22,12 +22,11 @@ cleanup() { podman rm -f -i -t 2 measure-emulator measure-sidecar >/dev/null 2>&
 trap cleanup EXIT
 cleanup
 
-jvm=(/opt/java/bin/java -XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData)
-entrypoint() { # extra JVM flags... ; prints the JSON entrypoint of the sidecar
-  local json="" f
-  for f in "${jvm[@]}" "$@" -jar /app/stigg-sidecar.jar; do json+="${json:+,}\"$f\""; done
-  echo "[$json]"
-}
+# The three variants are the image's own entry point, without its archive, and with no sharing.
+as_built=$(podman image inspect --format '{{json .Config.Entrypoint}}' "localhost/stigg-sidecar:$version")
+archive_flag='"-XX:SharedArchiveFile=/app/stigg-sidecar.jsa"'
+[[ $as_built == *"$archive_flag"* ]] || { echo "images/measure.sh: the sidecar image has no AppCDS archive (built with --no-cds?)" >&2; exit 1; }
+entrypoints=("$as_built" "${as_built/$archive_flag,/}" "${as_built/$archive_flag/\"-Xshare:off\"}")
 
 api_port=$(free_port)
 podman run -d --name measure-emulator --network host --read-only "localhost/stigg-emulator:$version" \
@@ -59,15 +58,14 @@ rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$(podman inspect --form
 
 declare -A startup idle
 variants=("AppCDS archive (the image's default)" "JDK's default CDS only" "no class-data sharing")
-flags=("-XX:SharedArchiveFile=/app/stigg-sidecar.jsa" "" "-Xshare:off")
 for i in "${!variants[@]}"; do
   samples=()
   for _ in $(seq 1 "$runs"); do
-    samples+=("$(start_sidecar "$(entrypoint ${flags[$i]})")")
+    samples+=("$(start_sidecar "${entrypoints[$i]}")")
     stop_sidecar
   done
   startup[$i]=$(printf '%s\n' "${samples[@]}" | median)
-  start_sidecar "$(entrypoint ${flags[$i]})" >/dev/null
+  start_sidecar "${entrypoints[$i]}" >/dev/null
   sleep 10
   idle[$i]=$(rss_mb measure-sidecar)
   stop_sidecar

@@ -32,7 +32,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -162,7 +162,7 @@ class ImagesSmokeIT {
   }
 
   @Test
-  void operatorContainerRendersTheExampleAsItsJarDoes() throws Exception {
+  void operatorContainerRendersTheExampleAsItsJarDoes() {
     List<String> command = List.of("render", "-f", "/examples/stiggsidecar.yaml");
     String rendered = runCommand("stigg-sidecar-operator", command);
     assertThat(rendered).contains("kind: \"ConfigMap\"", "kind: \"Deployment\"");
@@ -170,7 +170,7 @@ class ImagesSmokeIT {
   }
 
   @Test
-  void webhookContainerInjectsTheExampleAsItsJarDoes() throws Exception {
+  void webhookContainerInjectsTheExampleAsItsJarDoes() {
     List<String> command = List.of("inject", "-f", "/examples/annotated-deployment.yaml", "-c", "/examples/stiggsidecar.yaml");
     String injected = runCommand("stigg-sidecar-webhook", command);
     assertThat(injected).contains("name: \"stigg-sidecar\"", "sidecar.stigg.io/status");
@@ -263,7 +263,7 @@ class ImagesSmokeIT {
     for (String image : IMAGES) {
       assertThat(podman.ok("image", "inspect", "--format", "{{.Config.User}}", image(image)).strip())
           .as("user of %s", image).isEqualTo(NON_ROOT + ":" + NON_ROOT);
-      Podman.Result shell = podman.run("run", "--rm", "--read-only", "--network", "none", "--entrypoint", "/bin/sh",
+      Command shell = podman.run("run", "--rm", "--read-only", "--network", "none", "--entrypoint", "/bin/sh",
           image(image), "-c", "true");
       assertThat(shell.exitCode()).as("a shell in %s", image).isNotZero();
     }
@@ -295,16 +295,11 @@ class ImagesSmokeIT {
   }
 
   /** The same command through the jar on this host, with the examples at the same path. */
-  private String runJar(String jar, List<String> command) throws Exception {
-    List<String> args = new ArrayList<>(List.of(
+  private String runJar(String jar, List<String> command) {
+    List<String> words = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", repository.resolve(jar).toString()));
-    command.forEach(word -> args.add(word.replace("/examples/", repository.resolve("manifests/examples") + "/")));
-    Process process = new ProcessBuilder(args).redirectErrorStream(false).start();
-    process.getOutputStream().close();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("%s exit code", jar).isZero();
-    return out;
+    command.forEach(word -> words.add(word.replace("/examples/", repository.resolve("manifests/examples") + "/")));
+    return Command.run(words, Map.of()).requireSuccess().stdout();
   }
 
   /** The container's main process runs as 65532 and its root filesystem is mounted read-only. */

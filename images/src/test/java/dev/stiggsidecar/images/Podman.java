@@ -1,15 +1,13 @@
 package dev.stiggsidecar.images;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Podman through {@code images/podman.sh} (the images' private configuration), on a storage of
@@ -17,18 +15,6 @@ import java.util.concurrent.TimeUnit;
  * as a user would get them, rather than the ones the build left in its storage.
  */
 final class Podman {
-
-  /** What a finished podman command printed and returned. */
-  record Result(int exitCode, String stdout, String stderr) {
-
-    Result requireSuccess(List<String> args) {
-      if (exitCode != 0) {
-        throw new AssertionError("podman " + String.join(" ", args) + " exited with " + exitCode
-            + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
-      }
-      return this;
-    }
-  }
 
   private final Path script;
   private final Path storageRoot;
@@ -38,60 +24,36 @@ final class Podman {
     this.storageRoot = storageRoot;
   }
 
-  /** Runs a podman command to its end (at most two minutes). */
-  Result run(String... args) {
-    List<String> command = new ArrayList<>(List.of("bash", script.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("STIGG_IMAGES_TARGET", storageRoot.toString());
-    try {
-      Process process = builder.start();
-      process.getOutputStream().close();
-      CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-      String stdout = read(process.getInputStream());
-      if (!process.waitFor(2, TimeUnit.MINUTES)) {
-        process.destroyForcibly();
-        throw new AssertionError("podman " + String.join(" ", args) + " did not finish in 2 minutes");
-      }
-      return new Result(process.exitValue(), stdout, stderr.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  /** Runs a podman command to its end. */
+  Command run(String... args) {
+    List<String> words = new ArrayList<>(List.of("bash", script.toString()));
+    words.addAll(List.of(args));
+    return Command.run(words, Map.of("STIGG_IMAGES_TARGET", storageRoot.toString()));
   }
 
   /** Runs a podman command that must succeed and returns what it printed. */
   String ok(String... args) {
-    return run(args).requireSuccess(List.of(args)).stdout();
+    return run(args).requireSuccess().stdout();
   }
 
   /** The container's output so far, both streams. */
   String logs(String container) {
-    Result result = run("logs", container);
-    return result.stdout() + result.stderr();
+    Command logs = run("logs", container);
+    return logs.stdout() + logs.stderr();
   }
 
   /** Waits until the container has printed {@code text}, failing with its output if it stops first. */
   void awaitLog(String container, String text) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      String output = logs(container);
-      if (output.contains(text)) {
-        return;
-      }
-      boolean running = ok("inspect", "--format", "{{.State.Running}}", container).strip().equals("true");
-      if (!running || System.nanoTime() > deadline) {
-        throw new AssertionError(container + (running ? " did not print '" : " stopped before printing '")
-            + text + "' within 60 s; its output:\n" + output);
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        String output = logs(container);
+        if (!output.contains(text) && ok("inspect", "--format", "{{.State.Running}}", container).strip().equals("false")) {
+          throw new AssertionError(container + " stopped before printing '" + text + "'; its output:\n" + output);
+        }
+        return output.contains(text);
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(container + " did not print '" + text + "' within 60 s; its output:\n" + logs(container), e);
     }
   }
 
@@ -104,13 +66,5 @@ final class Podman {
     List<String> args = new ArrayList<>(List.of("rm", "--force", "--ignore", "--time", "5"));
     args.addAll(List.of(containers));
     run(args.toArray(String[]::new));
-  }
-
-  private static String read(InputStream in) {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
