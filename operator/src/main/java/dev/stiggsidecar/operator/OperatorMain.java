@@ -2,11 +2,12 @@ package dev.stiggsidecar.operator;
 
 import dev.stiggsidecar.operator.cli.RenderCommand;
 import dev.stiggsidecar.operator.health.OperatorHttpServer;
+import dev.stiggsidecar.operator.leader.LeaderElection;
+import dev.stiggsidecar.operator.leader.LeaderLease;
 import dev.stiggsidecar.operator.model.OperatorDefaults;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -38,6 +39,10 @@ public final class OperatorMain {
         HTTP_PORT                  /healthz, /readyz, /metrics (default 8080)
         LEADER_ELECTION_NAMESPACE  namespace of the leader-election Lease; set it when running more than
                                    one replica (manifests/ set it to the operator's namespace)
+        LEADER_ELECTION_LEASE_DURATION_SECONDS, LEADER_ELECTION_RENEW_DEADLINE_SECONDS,
+        LEADER_ELECTION_RETRY_PERIOD_SECONDS
+                                   lease timing (15, 10, 2): a standby takes over a leader that stopped
+                                   without handing over within the lease duration
         SIDECAR_IMAGE, PERSISTENT_CACHE_IMAGE, REDIS_IMAGE
                                    images used when a StiggSidecar names none
       """;
@@ -84,26 +89,35 @@ public final class OperatorMain {
   }
 
   private static void run(Map<String, String> env, OperatorDefaults defaults) throws Exception {
+    Optional<LeaderLease> lease;
+    try {
+      lease = LeaderLease.fromEnv(env);
+    } catch (IllegalArgumentException invalid) {
+      System.err.println("invalid configuration: " + invalid.getMessage());
+      System.exit(2);
+      return;
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Optional<LeaderElectionConfiguration> leaderElection = Optional.ofNullable(env.get("LEADER_ELECTION_NAMESPACE"))
-        .filter(ns -> !ns.isBlank())
-        .map(ns -> new LeaderElectionConfiguration("stigg-sidecar-operator", ns));
-    Operator operator = StiggSidecarOperator.create(client, defaults, registry, leaderElection, Clock.systemUTC());
+    Optional<LeaderElection> election = lease.map(l -> new LeaderElection(l, client));
+    Operator operator = StiggSidecarOperator.create(client, defaults, registry,
+        election.map(LeaderElection::configuration), Clock.systemUTC());
     int port = Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080"));
     OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress(port),
         () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), registry);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping: finishing reconciliations in flight");
+      election.ifPresent(LeaderElection::stopping);
       operator.stop();
+      election.ifPresent(LeaderElection::release);
       http.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));
     log.info("starting; images by default: sidecar {}, persistent cache {}, redis {}; leader election {}",
         defaults.sidecarImage(), defaults.persistentCacheImage(), defaults.redisImage(),
-        leaderElection.map(le -> "in namespace " + le.getLeaseNamespace().orElse("?")).orElse("off"));
+        lease.map(l -> "on, Lease " + l.namespace() + "/" + l.name() + " as " + l.identity()).orElse("off"));
     operator.start();
     log.info("started; health and metrics on port {}", http.port());
     stopped.await();

@@ -11,9 +11,10 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Builds the operator exactly as it ships; tests construct it through here too. Server-side apply
- * is off for the primary's status and for dependents: what is tested (against an API server
- * without SSA) is what runs.
+ * Builds the operator exactly as it ships; tests construct it through here too, against a real
+ * API server. Owned objects and the status are written with server-side apply (JOSDK's default):
+ * the operator owns exactly the fields it renders, so nothing it does not render is reverted, and
+ * a write never fails because a controller updated the object since it was read.
  */
 public final class StiggSidecarOperator {
 
@@ -24,8 +25,6 @@ public final class StiggSidecarOperator {
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
           .withCloseClientOnStop(false)
-          .withUseSSAToPatchPrimaryResource(false)
-          .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       leaderElection.ifPresent(overrider::withLeaderElectionConfiguration);
     });

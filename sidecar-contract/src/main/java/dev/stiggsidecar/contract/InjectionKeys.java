@@ -23,6 +23,14 @@ public final class InjectionKeys {
   public static final String INJECTED_BY = PREFIX + "injected-by";
 
   /**
+   * Pod template annotation the operator writes when it restarts a workload for a new
+   * configuration ({@code injection.rollout: Restart}): the {@code configHash} the restart is for.
+   * The pods inherit it, so the webhook can tell that its own view of the {@code StiggSidecar} is
+   * older than the operator's and read it afresh rather than inject the old configuration.
+   */
+  public static final String RESTARTED_FOR = PREFIX + "restarted-for-config-hash";
+
+  /**
    * Namespace label: {@code enabled} injects every pod of the namespace that does not opt out;
    * {@code disabled} injects none, whatever the pods say.
    */

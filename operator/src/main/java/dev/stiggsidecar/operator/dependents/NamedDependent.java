@@ -2,6 +2,7 @@ package dev.stiggsidecar.operator.dependents;
 
 import dev.stiggsidecar.operator.model.StiggSidecar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -24,5 +25,24 @@ abstract class NamedDependent<R extends HasMetadata> extends CRUDKubernetesDepen
   @Override
   protected ResourceID targetSecondaryResourceID(StiggSidecar primary, Context<StiggSidecar> context) {
     return new ResourceID(nameOfOwner.apply(primary.getMetadata().getName()), primary.getMetadata().getNamespace());
+  }
+
+  /**
+   * The owner reference a controller writes: the {@code StiggSidecar} is the controlling owner
+   * (shown by {@code kubectl describe} as "Controlled By", and never adopted by another
+   * controller), and a foreground deletion of it waits for this object. The garbage collector
+   * deletes this object with it.
+   */
+  @Override
+  protected void addReferenceHandlingMetadata(R desired, StiggSidecar primary) {
+    desired.addOwnerReference(new OwnerReferenceBuilder()
+        .withApiVersion(primary.getApiVersion())
+        .withKind(primary.getKind())
+        .withName(primary.getMetadata().getName())
+        .withUid(primary.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build());
+    super.addReferenceHandlingMetadata(desired, primary);
   }
 }

@@ -1,24 +1,23 @@
 package dev.stiggsidecar.operator.reconciler;
 
 import dev.stiggsidecar.contract.InjectionKeys;
-import dev.stiggsidecar.operator.model.EffectiveSpec;
 import dev.stiggsidecar.operator.model.InjectedPods;
+import dev.stiggsidecar.operator.model.StiggSidecar;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The pods the webhook injected from one {@code StiggSidecar} (found by the label it writes),
- * split by whether they carry the current configuration hash.
+ * The pods the webhook injected from one {@code StiggSidecar} (from {@link InjectedPodEvents}'
+ * cache), split by whether they carry the current configuration hash.
  */
 record InjectedPodScan(int total, List<Pod> outdated) {
 
-  static InjectedPodScan of(KubernetesClient client, EffectiveSpec spec, String configHash) {
-    List<Pod> pods = client.pods().inNamespace(spec.namespace())
-        .withLabel(InjectionKeys.INJECTED_BY, spec.name()).list().getItems();
+  static InjectedPodScan of(Context<StiggSidecar> context, String configHash) {
+    Set<Pod> pods = context.getSecondaryResources(Pod.class);
     List<Pod> outdated = pods.stream()
-        .filter(pod -> pod.getMetadata().getAnnotations() == null
-            || !configHash.equals(pod.getMetadata().getAnnotations().get(InjectionKeys.CONFIG_HASH)))
+        .filter(pod -> !configHash.equals(pod.getMetadata().getAnnotations().get(InjectionKeys.CONFIG_HASH)))
         .toList();
     return new InjectedPodScan(pods.size(), outdated);
   }

@@ -8,10 +8,12 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +24,18 @@ import java.util.function.Function;
 /**
  * With {@code injection.rollout: Restart}, restarts the workloads whose injected pods carry an old
  * configuration hash, the way {@code kubectl rollout restart} does. One workload at a time, at
- * most one per {@link #MIN_INTERVAL}, so a config change never restarts a namespace at once. A
- * workload already restarted for the current hash is left alone: if its pods still come up
- * outdated (the webhook was down), restarting again would loop.
+ * most one per {@link #MIN_INTERVAL}, so a config change never restarts a namespace at once.
+ *
+ * <p>The restart writes the hash it is for ({@link InjectionKeys#RESTARTED_FOR}) on the pod
+ * template; the webhook reads it from each new pod, and when its own cached view is older, reads
+ * the {@code StiggSidecar} afresh, so restarted pods cannot come up with the configuration the
+ * restart was meant to replace. A workload already restarted for the current hash is left alone:
+ * if its pods still come up outdated (the webhook was down), restarting again would loop.
  */
 final class RolloutRestarter {
 
   static final Duration MIN_INTERVAL = Duration.ofSeconds(30);
   static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
-  static final String RESTARTED_FOR = InjectionKeys.PREFIX + "restarted-for-config-hash";
 
   private final Clock clock;
 
@@ -114,24 +119,17 @@ final class RolloutRestarter {
     if (current == null || alreadyRestarted(template.apply(current), configHash)) {
       return false;
     }
-    resource.edit(workload -> {
-      stamp(template.apply(workload), configHash, now);
-      return workload;
-    });
+    // What `kubectl rollout restart` writes, plus the hash the restart is for. A merge patch of
+    // these two annotations needs no resourceVersion, so the workload's controller writing its
+    // status in between cannot make it fail with a conflict.
+    Map<String, Object> annotations = Map.of(RESTARTED_AT, now.toString(), InjectionKeys.RESTARTED_FOR, configHash);
+    resource.patch(PatchContext.of(PatchType.JSON_MERGE),
+        Serialization.asJson(Map.of("spec", Map.of("template", Map.of("metadata", Map.of("annotations", annotations))))));
     return true;
-  }
-
-  /** What {@code kubectl rollout restart} writes, plus the hash the restart was for. */
-  private static void stamp(PodTemplateSpec template, String configHash, Instant now) {
-    Map<String, String> annotations = template.getMetadata().getAnnotations() == null
-        ? new HashMap<>() : new HashMap<>(template.getMetadata().getAnnotations());
-    annotations.put(RESTARTED_AT, now.toString());
-    annotations.put(RESTARTED_FOR, configHash);
-    template.getMetadata().setAnnotations(annotations);
   }
 
   private static boolean alreadyRestarted(PodTemplateSpec template, String configHash) {
     return template.getMetadata() != null && template.getMetadata().getAnnotations() != null
-        && configHash.equals(template.getMetadata().getAnnotations().get(RESTARTED_FOR));
+        && configHash.equals(template.getMetadata().getAnnotations().get(InjectionKeys.RESTARTED_FOR));
   }
 }

@@ -19,22 +19,29 @@ import dev.stiggsidecar.operator.model.StiggSidecar;
 import dev.stiggsidecar.operator.model.StiggSidecarStatus;
 import dev.stiggsidecar.operator.render.ConfigHash;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Validates the spec, then runs the workflow of owned objects and reports what it observed. The
  * workflow is invoked explicitly so an invalid spec touches nothing and says why in the status.
+ *
+ * <p>There is no finalizer: owned objects carry owner references and the garbage collector
+ * deletes them with the {@code StiggSidecar}. A finalizer would only make deletion wait for this
+ * operator, and without it running (uninstalled first, or crash-looping) a {@code StiggSidecar},
+ * its namespace and the CRD itself could not be deleted.
  */
 @ControllerConfiguration(name = "stiggsidecar")
 @Workflow(explicitInvocation = true, dependents = {
@@ -52,9 +59,12 @@ import java.util.Optional;
     @Dependent(name = "standalone-pdb", type = StandaloneDisruptionBudgetDependent.class,
         reconcilePrecondition = StandaloneCondition.class),
 })
-public final class StiggSidecarReconciler implements Reconciler<StiggSidecar>, Cleaner<StiggSidecar> {
+public final class StiggSidecarReconciler implements Reconciler<StiggSidecar> {
 
-  /** Status is refreshed at least this often: injected pod counts and Deployment readiness change on their own. */
+  /**
+   * Status is refreshed at least this often. Owned Deployments and injected pods are watched; this
+   * catches what is not, such as the API key Secret (read, never watched).
+   */
   static final Duration RESYNC = Duration.ofSeconds(60);
   static final Duration RETRY_WHILE_NOT_READY = Duration.ofSeconds(10);
 
@@ -80,7 +90,7 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar>, C
       Specs.put(context, spec);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       String configHash = ConfigHash.of(spec);
-      InjectedPodScan pods = InjectedPodScan.of(context.getClient(), spec, configHash);
+      InjectedPodScan pods = InjectedPodScan.of(context, configHash);
       status = report.observe(resource, spec, configHash, pods, context);
       if (spec.injection().rollout() == RolloutPolicy.Restart && !pods.outdated().isEmpty()) {
         status = rollout(resource, spec, configHash, pods, status, context);
@@ -89,20 +99,18 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar>, C
       status = report.invalid(resource, invalid);
     }
     events.record(context.getClient(), resource, status);
-    return UpdateControl.patchStatus(statusOnly(resource, status)).rescheduleAfter(nextCheck(status, resource));
+    // Pod events wake the reconciler often; an unchanged status is not written again.
+    UpdateControl<StiggSidecar> control = Objects.equals(status, resource.getStatus())
+        ? UpdateControl.noUpdate() : UpdateControl.patchStatus(statusOnly(resource, status));
+    return control.rescheduleAfter(nextCheck(status, resource));
   }
 
-  /**
-   * Deletes owned objects at once rather than leaving them to the garbage collector. The price is
-   * a finalizer: if the operator is uninstalled first, remove it by hand (see the README).
-   */
   @Override
-  public DeleteControl cleanup(StiggSidecar resource, Context<StiggSidecar> context) {
-    OwnedObjects.deleteAll(context.getClient(), resource.getMetadata().getName(), resource.getMetadata().getNamespace());
-    return DeleteControl.defaultDelete();
+  public List<EventSource<?, StiggSidecar>> prepareEventSources(EventSourceContext<StiggSidecar> context) {
+    return List.of(InjectedPodEvents.source(context));
   }
 
-  /** Sooner while something is not ready or a rollout is pending; injected pods are not watched. */
+  /** Sooner while something is not ready or a rollout is pending. */
   private static Duration nextCheck(StiggSidecarStatus status, StiggSidecar resource) {
     boolean ready = status.conditions().stream()
         .anyMatch(c -> Conditions.READY.equals(c.getType()) && "True".equals(c.getStatus()));

@@ -50,7 +50,7 @@ class RolloutRestarterTest {
     assertThat(client.apps().deployments().inNamespace(NS).withName("checkout").get().getSpec().getTemplate()
         .getMetadata().getAnnotations())
         .containsEntry(RolloutRestarter.RESTARTED_AT, NOW.toString())
-        .containsEntry(RolloutRestarter.RESTARTED_FOR, "hash-2");
+        .containsEntry(InjectionKeys.RESTARTED_FOR, "hash-2");
     assertThat(client.apps().statefulSets().inNamespace(NS).withName("ledger").get().getSpec().getTemplate()
         .getMetadata().getAnnotations()).isNullOrEmpty();
 

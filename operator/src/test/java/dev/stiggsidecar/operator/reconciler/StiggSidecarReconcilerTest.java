@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.stiggsidecar.contract.InjectionKeys;
+import dev.stiggsidecar.kubetest.ApiServer;
+import dev.stiggsidecar.kubetest.ApiServerExtension;
+import dev.stiggsidecar.kubetest.ForbiddenLog;
+import dev.stiggsidecar.kubetest.Installation;
+import dev.stiggsidecar.kubetest.StandInControllers;
 import dev.stiggsidecar.operator.StiggSidecarOperator;
 import dev.stiggsidecar.operator.model.CacheSpec;
+import dev.stiggsidecar.operator.model.ExternalRedisSpec;
 import dev.stiggsidecar.operator.model.FallbackEntitlement;
 import dev.stiggsidecar.operator.model.InjectionSpec;
 import dev.stiggsidecar.operator.model.ManagedRedisSpec;
@@ -19,62 +25,66 @@ import dev.stiggsidecar.operator.model.StiggSidecarSpec;
 import dev.stiggsidecar.operator.model.StiggSidecarStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.HttpURLConnection;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The shipped operator configuration against the fabric8 mock API server in CRUD mode: owned
- * objects appear, change and disappear with the spec, and the status tells the truth at each step.
- * The mock runs no controllers, so the test plays the Deployment controller by writing readiness.
+ * The shipped operator on a real API server, authenticated as its own ServiceAccount with the RBAC
+ * of {@code manifests/}: owned objects appear, change and disappear with the spec, the status tells
+ * the truth at each step, and no request is forbidden. There are no controllers, so the test
+ * writes Deployment readiness and plays the Deployment controller itself.
  */
+@ExtendWith(ApiServerExtension.class)
 class StiggSidecarReconcilerTest {
 
-  private static final String NS = "shop";
+  private static final Logger log = LoggerFactory.getLogger(StiggSidecarReconcilerTest.class);
   private static final String NAME = "default";
   private static final OperatorDefaults DEFAULTS =
       new OperatorDefaults("stigg-sidecar:test", "stigg-persistent-cache:test", "redis:test");
 
-  private KubernetesMockServer server;
-  private KubernetesClient client;
+  private final ForbiddenLog forbidden = new ForbiddenLog();
+  private KubernetesClient admin;
+  private KubernetesClient operatorClient;
   private Operator operator;
+  private String ns;
+
+  @BeforeAll
+  static void install(ApiServer server) {
+    Installation.render().applyFoundations(server.admin());
+  }
 
   @BeforeEach
-  void start() throws IOException {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    try (InputStream crd = new FileInputStream(Path.of(System.getProperty("checked.in.crd")).toFile())) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-    }
-    operator = StiggSidecarOperator.create(client, DEFAULTS, new SimpleMeterRegistry(), Optional.empty(),
+  void start(ApiServer server) {
+    admin = server.admin();
+    ns = server.createNamespace("shop");
+    operatorClient = server.clientAs(Installation.NAMESPACE, Installation.OPERATOR, forbidden);
+    operator = StiggSidecarOperator.create(operatorClient, DEFAULTS, new SimpleMeterRegistry(), Optional.empty(),
         Clock.systemUTC());
     operator.start();
   }
@@ -82,8 +92,9 @@ class StiggSidecarReconcilerTest {
   @AfterEach
   void stop() {
     operator.stop();
-    client.close();
-    server.destroy();
+    operatorClient.close();
+    admin.resources(StiggSidecar.class).inNamespace(ns).delete();
+    assertThat(forbidden.requests()).as("requests the shipped RBAC forbade").isEmpty();
   }
 
   @Test
@@ -94,8 +105,8 @@ class StiggSidecarReconcilerTest {
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
     assertThat(condition(status, "Ready").getReason()).isEqualTo("ApiKeySecretMissing");
     assertThat(condition(status, "Ready").getMessage())
-        .contains("Secret stigg-api-key not found in namespace shop")
-        .contains("kubectl -n shop create secret generic stigg-api-key --from-literal=SERVER_API_KEY=");
+        .contains("Secret stigg-api-key not found in namespace " + ns)
+        .contains("kubectl -n " + ns + " create secret generic stigg-api-key --from-literal=SERVER_API_KEY=");
     assertThat(status.observedGeneration()).isEqualTo(current().getMetadata().getGeneration());
 
     createApiKeySecret();
@@ -104,16 +115,15 @@ class StiggSidecarReconcilerTest {
   }
 
   @Test
-  void createUpdateAndDeleteDriveOwnedObjectsAndStatus() {
+  void everySpecChangeDrivesOwnedObjectsAndStatus() {
     createApiKeySecret();
     create(spec(null, null, null, Map.of("premium", new FallbackEntitlement(true, null, 100L, null, null))));
 
     StiggSidecarStatus first = awaitStatus(s -> s.conditions() != null && isTrue(s, "Ready"));
-    ConfigMap config = client.configMaps().inNamespace(NS).withName("default-sidecar-env").get();
+    ConfigMap config = admin.configMaps().inNamespace(ns).withName("default-sidecar-env").get();
     assertThat(config.getData()).containsEntry("ENTITLEMENTS_FALLBACK", "{\"premium\":{\"hasAccess\":true,\"usageLimit\":100}}")
         .doesNotContainKey("REDIS_ENVIRONMENT_PREFIX");
-    assertThat(config.getMetadata().getOwnerReferences()).singleElement()
-        .satisfies(owner -> assertThat(owner.getKind()).isEqualTo("StiggSidecar"));
+    assertOwned(config);
     assertThat(first.configHash()).isEqualTo(config.getMetadata().getAnnotations().get(InjectionKeys.CONFIG_HASH));
     assertThat(first.cache()).isEqualTo("memory");
     assertThat(first.observedGeneration()).isEqualTo(1L);
@@ -124,21 +134,39 @@ class StiggSidecarReconcilerTest {
     update(s -> spec(new CacheSpec(null, new RedisCacheSpec(new ManagedRedisSpec(null, null), null, "prod", null)),
         new PersistentCacheSpec(true, null, null, null), null, s.fallbackEntitlements()));
     await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-redis") != null);
-    assertThat(client.services().inNamespace(NS).withName("default-redis").get()).isNotNull();
+    assertOwned(deployment("default-redis"));
+    assertOwned(admin.services().inNamespace(ns).withName("default-redis").get());
     StiggSidecarStatus waiting = awaitStatus(s -> s.observedGeneration() == 2L
         && "WaitingForRedis".equals(condition(s, "PersistentCacheReady").getReason()));
     assertThat(condition(waiting, "Ready").getStatus()).isEqualTo("False");
     assertThat(waiting.configHash()).isNotEqualTo(first.configHash());
     assertThat(deployment("default-persistent-cache")).isNull();
-    assertThat(client.configMaps().inNamespace(NS).withName("default-sidecar-env").get().getData())
+    assertThat(admin.configMaps().inNamespace(ns).withName("default-sidecar-env").get().getData())
         .containsEntry("REDIS_ENVIRONMENT_PREFIX", "prod").containsEntry("REDIS_HOST", "default-redis");
 
     markReady("default-redis", 1);
     await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-persistent-cache") != null);
+    assertOwned(deployment("default-persistent-cache"));
     markReady("default-persistent-cache", 1);
     StiggSidecarStatus redisReady = awaitStatus(s -> isTrue(s, "Ready"));
     assertThat(redisReady.cache()).isEqualTo("redis-managed");
     assertThat(condition(redisReady, "PersistentCacheReady").getStatus()).isEqualTo("True");
+
+    // Managed -> external Redis: the managed Redis goes, the persistent cache stays and follows.
+    update(s -> spec(new CacheSpec(null, new RedisCacheSpec(null,
+            new ExternalRedisSpec("redis.shared.svc", 6380, 2, true, "stigg", new SecretKeyRef("redis", "password")),
+            "prod", 3600)),
+        s.persistentCache(), null, s.fallbackEntitlements()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-redis") == null
+        && admin.services().inNamespace(ns).withName("default-redis").get() == null);
+    StiggSidecarStatus external = awaitStatus(s -> s.observedGeneration() == 3L);
+    assertThat(external.cache()).isEqualTo("redis-external");
+    assertThat(condition(external, "RedisReady").getStatus()).isEqualTo("Unknown");
+    assertThat(admin.configMaps().inNamespace(ns).withName("default-sidecar-env").get().getData())
+        .containsEntry("REDIS_HOST", "redis.shared.svc").containsEntry("REDIS_PORT", "6380")
+        .containsEntry("REDIS_KEYS_TTL_IN_SECS", "3600");
+    assertThat(deployment("default-persistent-cache").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(env -> assertThat(env.getName()).isEqualTo("REDIS_PASSWORD"));
 
     // Standalone on, persistent cache off.
     update(s -> spec(s.cache(), new PersistentCacheSpec(false, null, null, null), new StandaloneSpec(true, 3),
@@ -146,64 +174,96 @@ class StiggSidecarReconcilerTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-sidecar") != null
         && deployment("default-persistent-cache") == null);
     assertThat(deployment("default-sidecar").getSpec().getReplicas()).isEqualTo(3);
-    assertThat(client.services().inNamespace(NS).withName("default-sidecar").get()).isNotNull();
-    assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("default-sidecar").get()).isNotNull();
-    StiggSidecarStatus standaloneStarting = awaitStatus(s -> s.observedGeneration() == 3L);
+    assertOwned(deployment("default-sidecar"));
+    assertOwned(admin.services().inNamespace(ns).withName("default-sidecar").get());
+    assertOwned(admin.policy().v1().podDisruptionBudget().inNamespace(ns).withName("default-sidecar").get());
+    StiggSidecarStatus standaloneStarting = awaitStatus(s -> s.observedGeneration() == 4L);
     assertThat(condition(standaloneStarting, "StandaloneReady").getStatus()).isEqualTo("False");
     markReady("default-sidecar", 3);
-    awaitStatus(s -> isTrue(s, "Ready") && isTrue(s, "StandaloneReady"));
+    awaitStatus(s -> isTrue(s, "StandaloneReady"));
 
-    // Back to memory, standalone off, fallback changed: Redis and standalone objects go, the hash moves.
+    // Back to memory, standalone off, fallback changed: standalone objects go, the hash moves.
     String hashBefore = current().getStatus().configHash();
     update(s -> spec(null, null, new StandaloneSpec(false, null),
         Map.of("premium", new FallbackEntitlement(false, null, null, null, null))));
-    await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-redis") == null
-        && deployment("default-sidecar") == null
-        && client.services().inNamespace(NS).withName("default-redis").get() == null
-        && client.services().inNamespace(NS).withName("default-sidecar").get() == null
-        && client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("default-sidecar").get() == null);
-    StiggSidecarStatus back = awaitStatus(s -> s.observedGeneration() == 4L && isTrue(s, "Ready"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-sidecar") == null
+        && admin.services().inNamespace(ns).withName("default-sidecar").get() == null
+        && admin.policy().v1().podDisruptionBudget().inNamespace(ns).withName("default-sidecar").get() == null);
+    StiggSidecarStatus back = awaitStatus(s -> s.observedGeneration() == 5L && isTrue(s, "Ready"));
     assertThat(back.configHash()).isNotEqualTo(hashBefore);
     assertThat(back.cache()).isEqualTo("memory");
 
-    // Delete: everything owned goes with it.
-    client.resources(StiggSidecar.class).inNamespace(NS).withName(NAME).delete();
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        client.configMaps().inNamespace(NS).withName("default-sidecar-env").get() == null
-            && client.resources(StiggSidecar.class).inNamespace(NS).withName(NAME).get() == null);
+    // Delete: no finalizer, so the resource goes at once, operator running or not; what it owned
+    // names it as controlling owner, for the garbage collector (which this API server does not run).
+    String uid = current().getMetadata().getUid();
+    assertThat(current().getMetadata().getFinalizers()).isEmpty();
+    operator.stop();
+    admin.resources(StiggSidecar.class).inNamespace(ns).withName(NAME).delete();
+    assertThat(current()).isNull();
+    assertThat(admin.configMaps().inNamespace(ns).withName("default-sidecar-env").get().getMetadata()
+        .getOwnerReferences()).singleElement().satisfies(owner -> assertThat(owner.getUid()).isEqualTo(uid));
   }
 
   @Test
-  void countsInjectedPodsByConfigHash() {
+  void injectedPodsAreCountedFromPodEventsWithinSeconds() {
     createApiKeySecret();
     create(spec(null, null, null, Map.of()));
     String hash = awaitStatus(s -> isTrue(s, "Ready")).configHash();
+
+    long created = System.nanoTime();
     injectedPod("current-1", hash);
+    awaitStatus(s -> s.injectedPods() != null && s.injectedPods().total() == 1);
+    log.info("a new injected pod was counted in status {} ms after its creation", (System.nanoTime() - created) / 1_000_000);
+
     injectedPod("current-2", hash);
     injectedPod("old-1", "0000000000000000");
+    StiggSidecarStatus status = awaitStatus(s -> s.injectedPods().total() == 3);
+    assertThat(status.injectedPods().upToDate()).isEqualTo(2);
+    assertThat(status.injectedPods().outdated()).isEqualTo(1);
 
-    // Pods are not watched; a spec change (or the periodic resync) refreshes the counts.
-    update(s -> spec(null, null, null, Map.of("a", new FallbackEntitlement(true, null, null, null, null))));
-    StiggSidecarStatus status = awaitStatus(s -> s.observedGeneration() == 2L && s.injectedPods() != null);
-    assertThat(status.injectedPods().total()).isEqualTo(3);
-    assertThat(status.injectedPods().upToDate()).isZero();
-    assertThat(status.injectedPods().outdated()).isEqualTo(3);
+    admin.pods().inNamespace(ns).withName("old-1").delete();
+    status = awaitStatus(s -> s.injectedPods().total() == 2);
+    assertThat(status.injectedPods().outdated()).isZero();
+  }
+
+  @Test
+  void aSettledResourceIsNotWrittenAgain() {
+    createApiKeySecret();
+    create(spec(new CacheSpec(null, new RedisCacheSpec(new ManagedRedisSpec(null, null), null, "prod", null)),
+        new PersistentCacheSpec(true, 2, null, null), new StandaloneSpec(true, 2), Map.of()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-redis") != null);
+    markReady("default-redis", 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-persistent-cache") != null);
+    markReady("default-persistent-cache", 2);
+    markReady("default-sidecar", 2);
+    String hash = awaitStatus(s -> isTrue(s, "Ready")).configHash();
+    Map<String, String> versions = ownedResourceVersions();
+    String statusVersion = current().getMetadata().getResourceVersion();
+
+    // Each pod event reconciles; with nothing else changed, owned objects and status stay as they are.
+    injectedPod("a", hash);
+    awaitStatus(s -> s.injectedPods().total() == 1);
+    String countedVersion = current().getMetadata().getResourceVersion();
+    admin.pods().inNamespace(ns).resource(new PodBuilder(admin.pods().inNamespace(ns).withName("a").get())
+        .editMetadata().addToLabels("unrelated", "change").endMetadata().build()).update();
+    injectedPod("b", hash);
+    awaitStatus(s -> s.injectedPods().total() == 2);
+    admin.pods().inNamespace(ns).withName("b").delete();
+    awaitStatus(s -> s.injectedPods().total() == 1);
+
+    assertThat(ownedResourceVersions()).as("server-side apply finds nothing to change").isEqualTo(versions);
+    assertThat(countedVersion).isNotEqualTo(statusVersion);
   }
 
   @Test
   void restartRolloutRestartsWorkloadsOfOutdatedPodsAndSaysSo() {
     createApiKeySecret();
-    client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata().withName("checkout")
-        .endMetadata().withNewSpec().withNewTemplate().withNewMetadata().endMetadata().endTemplate().endSpec().build())
+    admin.apps().deployments().inNamespace(ns).resource(StandInControllers.deployment(ns, "checkout", Map.of()))
         .create();
-    client.apps().replicaSets().inNamespace(NS).resource(new ReplicaSetBuilder().withNewMetadata().withName("checkout-1")
-        .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment").withName("checkout").withUid("u")
-        .withController(true).endOwnerReference().endMetadata().build()).create();
-    client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("checkout-1-x").withNamespace(NS)
+    List<Pod> pods = StandInControllers.rollOut(admin, ns, "checkout", 1);
+    admin.pods().inNamespace(ns).resource(new PodBuilder(pods.get(0)).editMetadata()
         .addToLabels(InjectionKeys.INJECTED_BY, NAME).addToAnnotations(InjectionKeys.CONFIG_HASH, "0000000000000000")
-        .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName("checkout-1").withUid("r")
-        .withController(true).endOwnerReference().endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage("app").endContainer().endSpec().build()).create();
+        .endMetadata().build()).update();
 
     StiggSidecarSpec spec = spec(null, null, null, Map.of());
     create(new StiggSidecarSpec(null, null, spec.apiKeySecretRef(), null, null, null, null, null, null, null, null,
@@ -212,9 +272,9 @@ class StiggSidecarReconcilerTest {
     StiggSidecarStatus status = awaitStatus(s -> s.lastRolloutTime() != null);
     assertThat(status.injectedPods().outdated()).isEqualTo(1);
     assertThat(deployment("checkout").getSpec().getTemplate().getMetadata().getAnnotations())
-        .containsEntry("sidecar.stigg.io/restarted-for-config-hash", status.configHash())
+        .containsEntry(InjectionKeys.RESTARTED_FOR, status.configHash())
         .containsKey("kubectl.kubernetes.io/restartedAt");
-    assertThat(client.v1().events().inNamespace(NS).list().getItems())
+    assertThat(admin.v1().events().inNamespace(ns).list().getItems())
         .anySatisfy(event -> {
           assertThat(event.getReason()).isEqualTo("RolloutRestart");
           assertThat(event.getMessage()).contains("Deployment/checkout", status.configHash());
@@ -229,7 +289,7 @@ class StiggSidecarReconcilerTest {
     StiggSidecarStatus status = awaitStatus(s -> s.conditions() != null);
     assertThat(condition(status, "ConfigReady").getReason()).isEqualTo("InvalidSpec");
     assertThat(condition(status, "Ready").getMessage()).contains("spec.persistentCache.enabled: needs spec.cache.redis");
-    assertThat(client.configMaps().inNamespace(NS).withName("default-sidecar-env").get()).isNull();
+    assertThat(admin.configMaps().inNamespace(ns).withName("default-sidecar-env").get()).isNull();
   }
 
   private static StiggSidecarSpec spec(CacheSpec cache, PersistentCacheSpec persistentCache, StandaloneSpec standalone,
@@ -240,21 +300,21 @@ class StiggSidecarReconcilerTest {
 
   private void create(StiggSidecarSpec spec) {
     StiggSidecar resource = new StiggSidecar();
-    resource.setMetadata(new ObjectMetaBuilder().withName(NAME).withNamespace(NS).build());
+    resource.setMetadata(new ObjectMetaBuilder().withName(NAME).withNamespace(ns).build());
     resource.setSpec(spec);
-    client.resource(resource).create();
+    admin.resource(resource).create();
   }
 
-  /** Replaces the spec and bumps the generation, as the API server would. */
+  /** Replaces the spec as a user's edit would; the API server bumps the generation. */
   private void update(UnaryOperator<StiggSidecarSpec> change) {
-    retryOnConflict(() -> client.resources(StiggSidecar.class).inNamespace(NS).withName(NAME).edit(resource -> {
+    retryOnConflict(() -> admin.resources(StiggSidecar.class).inNamespace(ns).withName(NAME).edit(resource -> {
       resource.setSpec(change.apply(resource.getSpec()));
       return resource;
     }));
   }
 
   /**
-   * An edit carries the resourceVersion it read, so when the operator writes the same object in
+   * An edit carries the resourceVersion it read, so when the operator writes the status in
    * between, the API server answers 409 Conflict; like kubectl, read again and retry.
    */
   private static void retryOnConflict(Runnable edit) {
@@ -271,11 +331,11 @@ class StiggSidecarReconcilerTest {
   }
 
   private StiggSidecar current() {
-    return client.resources(StiggSidecar.class).inNamespace(NS).withName(NAME).get();
+    return admin.resources(StiggSidecar.class).inNamespace(ns).withName(NAME).get();
   }
 
-  private StiggSidecarStatus awaitStatus(java.util.function.Predicate<StiggSidecarStatus> until) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+  private StiggSidecarStatus awaitStatus(Predicate<StiggSidecarStatus> until) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
         .untilAsserted(() -> assertThat(current().getStatus()).matches(s -> s != null && until.test(s)));
     return current().getStatus();
   }
@@ -289,24 +349,47 @@ class StiggSidecarReconcilerTest {
         .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
+  /** Owned by the resource as its controller, blocking its foreground deletion, as the garbage collector expects. */
+  private void assertOwned(HasMetadata object) {
+    assertThat(object.getMetadata().getOwnerReferences()).singleElement().satisfies((OwnerReference owner) -> {
+      assertThat(owner.getKind()).isEqualTo("StiggSidecar");
+      assertThat(owner.getName()).isEqualTo(NAME);
+      assertThat(owner.getUid()).isEqualTo(current().getMetadata().getUid());
+      assertThat(owner.getController()).isTrue();
+      assertThat(owner.getBlockOwnerDeletion()).isTrue();
+    });
+  }
+
+  private Map<String, String> ownedResourceVersions() {
+    return Stream.of(
+            admin.configMaps().inNamespace(ns).list().getItems().stream(),
+            admin.apps().deployments().inNamespace(ns).list().getItems().stream(),
+            admin.services().inNamespace(ns).list().getItems().stream(),
+            admin.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems().stream())
+        .flatMap(s -> s.map(HasMetadata.class::cast))
+        .filter(o -> o.getMetadata().getOwnerReferences() != null && !o.getMetadata().getOwnerReferences().isEmpty())
+        .collect(java.util.stream.Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(),
+            o -> o.getMetadata().getResourceVersion()));
+  }
+
   private Deployment deployment(String name) {
-    return client.apps().deployments().inNamespace(NS).withName(name).get();
+    return admin.apps().deployments().inNamespace(ns).withName(name).get();
   }
 
   private void markReady(String name, int replicas) {
-    retryOnConflict(() -> client.apps().deployments().inNamespace(NS).withName(name).editStatus(d -> {
+    retryOnConflict(() -> admin.apps().deployments().inNamespace(ns).withName(name).editStatus(d -> {
       d.setStatus(new DeploymentStatusBuilder().withReadyReplicas(replicas).withReplicas(replicas).build());
       return d;
     }));
   }
 
   private void createApiKeySecret() {
-    client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("stigg-api-key")
-        .withNamespace(NS).endMetadata().addToData("SERVER_API_KEY", "c2VydmVyLWtleQ==").build()).create();
+    admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("stigg-api-key")
+        .withNamespace(ns).endMetadata().addToData("SERVER_API_KEY", "c2VydmVyLWtleQ==").build()).create();
   }
 
   private void injectedPod(String name, String hash) {
-    client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+    admin.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(ns)
         .addToLabels(InjectionKeys.INJECTED_BY, NAME).addToAnnotations(InjectionKeys.CONFIG_HASH, hash)
         .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("app").endContainer().endSpec()
         .build()).create();
