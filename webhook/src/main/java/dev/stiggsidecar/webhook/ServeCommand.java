@@ -6,6 +6,7 @@ import dev.stiggsidecar.operator.model.OperatorDefaults;
 import dev.stiggsidecar.operator.model.StiggSidecar;
 import dev.stiggsidecar.webhook.admission.AdmissionHandler;
 import dev.stiggsidecar.webhook.admission.AdmissionServer;
+import dev.stiggsidecar.webhook.admission.InformerLookup;
 import dev.stiggsidecar.webhook.admission.InjectionMetrics;
 import dev.stiggsidecar.webhook.admission.KubernetesInjectionEvents;
 import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
@@ -16,12 +17,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -47,7 +48,7 @@ final class ServeCommand {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AdmissionHandler handler = new AdmissionHandler(new ObjectMapper(),
         new InjectionPolicy(env.getOrDefault("POD_NAMESPACE", "stigg-system")),
-        namespace -> informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace),
+        new InformerLookup(informer, client),
         OperatorDefaults.fromEnv(env), nativeSidecars, new InjectionMetrics(registry),
         new KubernetesInjectionEvents(client, Clock.systemUTC()));
     ReloadingKeyManager keys = keyManager(env, client);
@@ -77,10 +78,11 @@ final class ServeCommand {
       return new ReloadingKeyManager(Path.of(env.get("TLS_CERT_FILE")),
           Path.of(env.getOrDefault("TLS_KEY_FILE", "/etc/stigg-webhook/tls/tls.key")));
     }
-    WebhookCertificates certificates = new WebhookCertificates(client,
-        env.getOrDefault("POD_NAMESPACE", "stigg-system"),
+    String namespace = env.getOrDefault("POD_NAMESPACE", "stigg-system");
+    WebhookCertificates certificates = new WebhookCertificates(client, namespace,
         env.getOrDefault("TLS_SECRET_NAME", "stigg-sidecar-webhook-tls"),
-        env.getOrDefault("WEBHOOK_SERVICE_NAME", "stigg-sidecar-webhook"),
+        WebhookCertificates.hosts(env.getOrDefault("WEBHOOK_SERVICE_NAME", "stigg-sidecar-webhook"), namespace,
+            List.of(env.getOrDefault("TLS_EXTRA_HOSTS", "").split(","))),
         env.getOrDefault("WEBHOOK_CONFIGURATION_NAME", "stigg-sidecar-webhook"),
         Path.of(env.getOrDefault("TLS_DIRECTORY", "/tmp/stigg-webhook-tls")), new CertificateIssuer(), Clock.systemUTC());
     certificates.reconcile();

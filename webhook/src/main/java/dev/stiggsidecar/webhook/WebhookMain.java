@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.slf4j.LoggerFactory;
 
 /** {@code stigg-webhook.jar serve} runs the admission webhook; {@code inject} mutates manifests offline. */
 public final class WebhookMain {
@@ -20,6 +21,8 @@ public final class WebhookMain {
             they end, and sets the caBundle of WEBHOOK_CONFIGURATION_NAME (stigg-sidecar-webhook) for
             the Service WEBHOOK_SERVICE_NAME (stigg-sidecar-webhook). With TLS_CERT_FILE and
             TLS_KEY_FILE (PEM, PKCS#8 key; e.g. from cert-manager) it serves those instead.
+            TLS_EXTRA_HOSTS: more DNS names or IP addresses, comma-separated, for its own certificate
+            (a webhook configuration that calls it by URL rather than through the Service).
             Either way certificates are reloaded when they change.
             POD_NAMESPACE is never injected; SIDECAR_IMAGE as for the operator.
         java -jar stigg-webhook.jar inject -f <workloads.yaml|-> -c <stiggsidecar.yaml> [--native-sidecar true|false]
@@ -39,7 +42,13 @@ public final class WebhookMain {
       System.exit(args.length == 0 ? 2 : 0);
     }
     if (args[0].equals("serve")) {
-      ServeCommand.run(System.getenv());
+      try {
+        ServeCommand.run(System.getenv());
+      } catch (Exception e) {
+        // One line that says what failed (an unreachable API server, a missing permission), not a stack trace.
+        LoggerFactory.getLogger(WebhookMain.class).error("cannot serve: {}", e.getMessage() == null ? e : e.getMessage());
+        System.exit(1);
+      }
       return;
     }
     if (!args[0].equals("inject")) {

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stiggsidecar.contract.InjectionKeys;
 import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.InvalidSpecException;
 import dev.stiggsidecar.operator.model.OperatorDefaults;
-import dev.stiggsidecar.operator.model.StiggSidecar;
 import dev.stiggsidecar.webhook.mutation.InjectionDecision;
 import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
 import dev.stiggsidecar.webhook.mutation.Overrides;
@@ -29,8 +28,7 @@ public final class AdmissionHandler {
 
   private final ObjectMapper mapper;
   private final InjectionPolicy policy;
-  private final StiggSidecarLookup lookup;
-  private final OperatorDefaults defaults;
+  private final SidecarConfiguration configuration;
   private final boolean serverSupportsNativeSidecars;
   private final InjectionMetrics metrics;
   private final InjectionEvents events;
@@ -43,8 +41,7 @@ public final class AdmissionHandler {
       OperatorDefaults defaults, boolean serverSupportsNativeSidecars, InjectionMetrics metrics, InjectionEvents events) {
     this.mapper = mapper;
     this.policy = policy;
-    this.lookup = lookup;
-    this.defaults = defaults;
+    this.configuration = new SidecarConfiguration(lookup, defaults);
     this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
     this.metrics = metrics;
     this.events = events;
@@ -94,18 +91,14 @@ public final class AdmissionHandler {
       return allowed(uid, null, List.of());
     }
     Optional<String> requested = ((InjectionDecision.Inject) decision).configName();
-    ConfigSelection.Result selection = ConfigSelection.select(lookup.inNamespace(namespace), namespace, requested);
-    if (selection instanceof ConfigSelection.Result.Missing missing) {
-      return admitWithoutSidecar(uid, namespace, podName, "config_missing", missing.reason(), dryRun);
+    Optional<String> restartedFor = Optional.ofNullable(pod.getMetadata().getAnnotations())
+        .map(annotations -> annotations.get(InjectionKeys.RESTARTED_FOR));
+    SidecarConfiguration.Result result = configuration.forPod(namespace, requested, restartedFor);
+    if (result instanceof SidecarConfiguration.Result.Unusable unusable) {
+      return admitWithoutSidecar(uid, namespace, podName, unusable.code(), unusable.reason(), dryRun);
     }
-    StiggSidecar resource = ((ConfigSelection.Result.Found) selection).resource();
-    EffectiveSpec spec;
-    try {
-      spec = EffectiveSpec.of(resource, defaults);
-    } catch (InvalidSpecException invalid) {
-      return admitWithoutSidecar(uid, namespace, podName, "config_invalid", "StiggSidecar "
-          + resource.getMetadata().getName() + " is invalid: " + String.join("; ", invalid.problems()), dryRun);
-    }
+    SidecarConfiguration.Result.Usable usable = (SidecarConfiguration.Result.Usable) result;
+    EffectiveSpec spec = usable.spec();
     Overrides.Parsed overrides = Overrides.parse(pod.getMetadata().getAnnotations());
     if (!overrides.valid()) {
       metrics.count("failed", "invalid_override");
@@ -119,7 +112,7 @@ public final class AdmissionHandler {
     Pod mutated = PodMutator.mutate(pod, spec, nativeSidecar, overrides.overrides());
     ArrayNode patch = JsonPatch.between(mapper, podJson, mapper.valueToTree(mutated));
     metrics.count("injected", patch.isEmpty() ? "already_injected" : "injected");
-    return allowed(uid, patch, List.of());
+    return allowed(uid, patch, usable.warning().stream().toList());
   }
 
   private JsonNode parse(String body) {

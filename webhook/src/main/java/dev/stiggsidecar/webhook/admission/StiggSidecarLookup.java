@@ -3,9 +3,17 @@ package dev.stiggsidecar.webhook.admission;
 import dev.stiggsidecar.operator.model.StiggSidecar;
 import java.util.List;
 
-/** The {@code StiggSidecar} resources of a namespace: an informer cache when serving, a file for {@code inject}. */
+/** The {@code StiggSidecar} resources of a namespace: an informer cache when serving, a fixed list in tests. */
 @FunctionalInterface
 public interface StiggSidecarLookup {
 
   List<StiggSidecar> inNamespace(String namespace);
+
+  /**
+   * The same, read from the API server rather than a cache. Asked only when a pod shows that the
+   * cache is behind; a lookup without a cache answers as {@link #inNamespace}.
+   */
+  default List<StiggSidecar> inNamespaceFromServer(String namespace) {
+    return inNamespace(namespace);
+  }
 }

@@ -59,21 +59,28 @@ public final class CertificateIssuer {
     }
   }
 
-  public Issued serving(Issued authority, List<String> dnsNames, Instant now) {
+  /** @param hosts DNS names and IP addresses the certificate is for; the first is its common name */
+  public Issued serving(Issued authority, List<String> hosts, Instant now) {
     KeyPair keys = keyPair();
     try {
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(authority.certificate(), serial(),
-          Date.from(now.minusSeconds(300)), Date.from(now.plus(SERVING_LIFETIME)), new X500Name("CN=" + dnsNames.get(0)),
+          Date.from(now.minusSeconds(300)), Date.from(now.plus(SERVING_LIFETIME)), new X500Name("CN=" + hosts.get(0)),
           keys.getPublic())
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
           .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(dnsNames.stream()
-              .map(dns -> new GeneralName(GeneralName.dNSName, dns)).toArray(GeneralName[]::new)));
+          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(hosts.stream()
+              .map(host -> new GeneralName(isIpAddress(host) ? GeneralName.iPAddress : GeneralName.dNSName, host))
+              .toArray(GeneralName[]::new)));
       return issued(builder, keys, authority.keys());
     } catch (CertIOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** IPv4 dotted quads and IPv6 (which alone contain a colon); anything else is a DNS name. */
+  static boolean isIpAddress(String host) {
+    return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
   }
 
   private Issued issued(X509v3CertificateBuilder builder, KeyPair subject, KeyPair signer) {
