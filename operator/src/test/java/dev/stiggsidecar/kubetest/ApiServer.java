@@ -11,10 +11,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +89,38 @@ public final class ApiServer implements AutoCloseable {
   /** A kubeconfig file for the administrator, for {@code kubectl}. */
   public Path adminKubeconfig() {
     return write(kubeconfig(null));
+  }
+
+  /** What {@code kubectl} printed (stdout and stderr) and its exit code. */
+  public record KubectlRun(int exitCode, String output) {}
+
+  /** Runs the {@code kubectl} on {@code PATH} as the administrator, as a user would. */
+  public KubectlRun kubectl(String... arguments) {
+    return kubectlWithInput("", arguments);
+  }
+
+  /** {@link #kubectl} with {@code input} on its standard input (for {@code -f -}). */
+  public KubectlRun kubectlWithInput(String input, String... arguments) {
+    List<String> command = new ArrayList<>(List.of(ApiServerBinaries.kubectlOnPath().toString(),
+        "--kubeconfig", adminKubeconfig().toString()));
+    command.addAll(List.of(arguments));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try (var stdin = process.getOutputStream()) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      }
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("kubectl " + String.join(" ", arguments) + " did not finish:\n" + output);
+      }
+      return new KubectlRun(process.exitValue(), output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A namespace of its own for a test: {@code <prefix>-<random>}. */

@@ -71,11 +71,11 @@ public final class Installation {
   }
 
   /**
-   * The namespace, the CRD and all RBAC objects, server-side applied (idempotent, so every test
-   * class may call it); waits until the CRD is established.
+   * The namespace, the CRD, the images ConfigMap and all RBAC objects, applied as a user would
+   * (idempotent, so every test class may call it); waits until the CRD is established.
    */
-  public Installation applyFoundations(KubernetesClient admin) {
-    apply(admin, object -> switch (object.getKind()) {
+  public Installation applyFoundations(ApiServer server) {
+    apply(server, object -> switch (object.getKind()) {
       case "Namespace", "CustomResourceDefinition", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
           "RoleBinding", "ConfigMap" -> true;
       default -> false;
@@ -83,18 +83,25 @@ public final class Installation {
     return this;
   }
 
-  /** Applies the rendered objects that {@code select} accepts, each changed by {@code change} first. */
-  public void apply(KubernetesClient admin, Predicate<HasMetadata> select, UnaryOperator<HasMetadata> change) {
-    for (HasMetadata object : objects) {
-      if (select.test(object)) {
-        HasMetadata applied = change.apply(Serialization.clone(object));
-        admin.resource(applied).fieldManager("test-install").forceConflicts().serverSideApply();
-        if (applied instanceof CustomResourceDefinition crd) {
-          admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-              .waitUntilCondition(current -> current.getStatus() != null && current.getStatus().getConditions()
-                  .stream().anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")),
-                  Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
-        }
+  /**
+   * Applies the rendered objects that {@code select} accepts, each changed by {@code change}
+   * first, with {@code kubectl apply --server-side}: the same field manager as a user's install,
+   * so that a later apply of {@code manifests/} by a test meets only the conflicts a user would.
+   */
+  public void apply(ApiServer server, Predicate<HasMetadata> select, UnaryOperator<HasMetadata> change) {
+    List<HasMetadata> selected = objects.stream().filter(select).map(o -> change.apply(Serialization.clone(o))).toList();
+    String yaml = selected.stream().map(Serialization::asYaml).reduce("", (all, one) -> all + one);
+    ApiServer.KubectlRun applied = server.kubectlWithInput(yaml, "apply", "--server-side", "-f", "-");
+    if (applied.exitCode() != 0) {
+      throw new IllegalStateException("kubectl apply failed:\n" + applied.output());
+    }
+    KubernetesClient admin = server.admin();
+    for (HasMetadata object : selected) {
+      if (object instanceof CustomResourceDefinition crd) {
+        admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+            .waitUntilCondition(current -> current.getStatus() != null && current.getStatus().getConditions()
+                .stream().anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")),
+                Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
       }
     }
   }

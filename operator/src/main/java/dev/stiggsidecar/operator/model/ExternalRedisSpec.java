@@ -3,11 +3,13 @@ package dev.stiggsidecar.operator.model;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
 /** A Redis outside the operator's care. */
 public record ExternalRedisSpec(
     @Required
+    @Pattern("^\\S+$")
     @JsonPropertyDescription("Host name or address.")
     String host,
     @Min(1) @Max(65535)

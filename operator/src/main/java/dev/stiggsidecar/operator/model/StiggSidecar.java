@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind(StiggSidecar.KIND)
 @Plural(StiggSidecar.PLURAL)
 @ShortNames("ssc")
+// The CRD generator orders printer columns by JSON path, and the API server accepts only paths
+// that start with ".", so kubectl shows NAME AGE CACHE READY INJECTED PODS.
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Cache", jsonPath = ".status.cache",

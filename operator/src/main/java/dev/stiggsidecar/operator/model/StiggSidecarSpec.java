@@ -4,13 +4,23 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.Map;
 
 /**
  * What a platform team declares. Every field but {@code apiKeySecretRef} is optional; {@link
  * EffectiveSpec} applies the defaults, so the operator, the renderer and the webhook agree on them.
+ * The API server rejects what the schema can tell is wrong; {@link EffectiveSpec} checks the same
+ * again, for resources the API server did not validate (the {@code render} and {@code inject}
+ * commands).
  */
+@ValidationRule(value = "!has(self.persistentCache) || !has(self.persistentCache.enabled)"
+    + " || !self.persistentCache.enabled || (has(self.cache) && has(self.cache.redis))",
+    message = "persistentCache.enabled needs cache.redis (managed or external): the persistent cache only writes to a shared Redis")
+@ValidationRule(value = "!has(self.fallbackEntitlements)"
+    + " || self.fallbackEntitlements.all(id, id.matches('^[A-Za-z0-9][A-Za-z0-9_.:-]*$'))",
+    message = "fallbackEntitlements: keys are feature ids (a letter or digit, then letters, digits, _ . : -)")
 public record StiggSidecarSpec(
     @JsonPropertyDescription("Sidecar image; default the operator's (SIDECAR_IMAGE).")
     String image,

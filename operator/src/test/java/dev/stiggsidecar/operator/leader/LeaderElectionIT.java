@@ -54,7 +54,7 @@ class LeaderElectionIT {
   @Test
   void oneLeaderRenewsAndAStandbyTakesOverOnStopCrashAndRollout(ApiServer server) {
     KubernetesClient admin = server.admin();
-    Installation.render().applyFoundations(admin);
+    Installation.render().applyFoundations(server);
     Path kubeconfig = server.kubeconfigAs(Installation.NAMESPACE, Installation.OPERATOR);
     String ns = server.createNamespace("leader");
     admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("stigg-api-key")

@@ -76,7 +76,7 @@ class StiggSidecarReconcilerTest {
 
   @BeforeAll
   static void install(ApiServer server) {
-    Installation.render().applyFoundations(server.admin());
+    Installation.render().applyFoundations(server);
   }
 
   @BeforeEach
@@ -279,17 +279,6 @@ class StiggSidecarReconcilerTest {
           assertThat(event.getReason()).isEqualTo("RolloutRestart");
           assertThat(event.getMessage()).contains("Deployment/checkout", status.configHash());
         });
-  }
-
-  @Test
-  void invalidSpecTouchesNothingAndSaysWhy() {
-    createApiKeySecret();
-    create(spec(null, new PersistentCacheSpec(true, null, null, null), null, Map.of()));
-
-    StiggSidecarStatus status = awaitStatus(s -> s.conditions() != null);
-    assertThat(condition(status, "ConfigReady").getReason()).isEqualTo("InvalidSpec");
-    assertThat(condition(status, "Ready").getMessage()).contains("spec.persistentCache.enabled: needs spec.cache.redis");
-    assertThat(admin.configMaps().inNamespace(ns).withName("default-sidecar-env").get()).isNull();
   }
 
   private static StiggSidecarSpec spec(CacheSpec cache, PersistentCacheSpec persistentCache, StandaloneSpec standalone,

@@ -52,7 +52,7 @@ class WebhookCertificatesTest {
 
   @BeforeAll
   static void install(ApiServer server) {
-    installation = Installation.render().applyFoundations(server.admin());
+    installation = Installation.render().applyFoundations(server);
   }
 
   @BeforeEach
@@ -62,7 +62,7 @@ class WebhookCertificatesTest {
     admin.secrets().inNamespace(Installation.NAMESPACE).withName(SECRET).delete();
     admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(CONFIGURATION).delete();
     // The shipped configuration, matching no pod here: these tests are about its caBundle only.
-    installation.apply(admin, MutatingWebhookConfiguration.class::isInstance, object -> {
+    installation.apply(server, MutatingWebhookConfiguration.class::isInstance, object -> {
       ((MutatingWebhookConfiguration) object).getWebhooks().forEach(webhook -> webhook.setObjectSelector(
           new LabelSelectorBuilder().addToMatchLabels("test", "matches-no-pod").build()));
       return object;
