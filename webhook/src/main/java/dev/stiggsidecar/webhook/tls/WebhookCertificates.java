@@ -120,7 +120,7 @@ public final class WebhookCertificates {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
           throw e;
         }
-        log.debug("Secret {}/{} was written by another replica; reading it again", namespace, secretName);
+        log.info("Secret {}/{} was written by another replica meanwhile; reading it again", namespace, secretName);
       }
     }
     throw new IllegalStateException("Secret " + namespace + "/" + secretName + " kept changing; giving up for now");
@@ -218,7 +218,7 @@ public final class WebhookCertificates {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
           throw e;
         }
-        log.debug("MutatingWebhookConfiguration {} changed while setting the caBundle; reading it again",
+        log.info("MutatingWebhookConfiguration {} was changed by another writer meanwhile; reading it again",
             webhookConfigurationName);
       }
     }
