@@ -1,115 +1,24 @@
 package dev.stiggsidecar.webhook;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stiggsidecar.operator.health.OperatorHttpServer;
-import dev.stiggsidecar.operator.model.OperatorDefaults;
-import dev.stiggsidecar.operator.model.StiggSidecar;
-import dev.stiggsidecar.webhook.admission.AdmissionHandler;
-import dev.stiggsidecar.webhook.admission.AdmissionServer;
-import dev.stiggsidecar.webhook.admission.InformerLookup;
-import dev.stiggsidecar.webhook.admission.InjectionMetrics;
-import dev.stiggsidecar.webhook.admission.KubernetesInjectionEvents;
-import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
-import dev.stiggsidecar.webhook.tls.CertificateIssuer;
-import dev.stiggsidecar.webhook.tls.ReloadingKeyManager;
-import dev.stiggsidecar.webhook.tls.WebhookCertificates;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.VersionInfo;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/**
- * {@code serve}: the admission webhook. Every replica serves (no leader election); it reads
- * {@code StiggSidecar} resources from an informer cache, so admission makes no API calls.
- */
+/** {@code serve}: runs the {@link WebhookServer} until the process is stopped. */
 final class ServeCommand {
-
-  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
   private ServeCommand() {}
 
   static void run(Map<String, String> env) throws Exception {
     KubernetesClient client = new KubernetesClientBuilder().build();
-    SharedIndexInformer<StiggSidecar> informer = client.resources(StiggSidecar.class).inAnyNamespace().inform();
-    boolean nativeSidecars = supportsNativeSidecars(client.getKubernetesVersion());
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    AdmissionHandler handler = new AdmissionHandler(new ObjectMapper(),
-        new InjectionPolicy(env.getOrDefault("POD_NAMESPACE", "stigg-system")),
-        new InformerLookup(informer, client),
-        OperatorDefaults.fromEnv(env), nativeSidecars, new InjectionMetrics(registry),
-        new KubernetesInjectionEvents(client, Clock.systemUTC()));
-    ReloadingKeyManager keys = keyManager(env, client);
-    AdmissionServer admission = new AdmissionServer(
-        new InetSocketAddress(Integer.parseInt(env.getOrDefault("PORT", "8443"))), keys, handler);
-    OperatorHttpServer ops = new OperatorHttpServer(
-        new InetSocketAddress(Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080"))), informer::hasSynced, registry);
-    log.info("serving admission on port {}; native sidecars {}; health and metrics on port {}", admission.port(),
-        nativeSidecars ? "on (Kubernetes 1.29+)" : "off", ops.port());
+    WebhookServer server = WebhookServer.start(client, env);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      admission.close();
-      ops.close();
-      informer.close();
+      server.close();
       client.close();
       stopped.countDown();
     }, "shutdown"));
     stopped.await();
-  }
-
-  /**
-   * Certificate files given (cert-manager or your own): serve them. Else issue and rotate our own
-   * in the Secret {@code TLS_SECRET_NAME}, checked hourly, and keep the caBundle in step.
-   */
-  private static ReloadingKeyManager keyManager(Map<String, String> env, KubernetesClient client) throws Exception {
-    if (env.containsKey("TLS_CERT_FILE")) {
-      return new ReloadingKeyManager(Path.of(env.get("TLS_CERT_FILE")),
-          Path.of(env.getOrDefault("TLS_KEY_FILE", "/etc/stigg-webhook/tls/tls.key")));
-    }
-    String namespace = env.getOrDefault("POD_NAMESPACE", "stigg-system");
-    WebhookCertificates certificates = new WebhookCertificates(client, namespace,
-        env.getOrDefault("TLS_SECRET_NAME", "stigg-sidecar-webhook-tls"),
-        WebhookCertificates.hosts(env.getOrDefault("WEBHOOK_SERVICE_NAME", "stigg-sidecar-webhook"), namespace,
-            List.of(env.getOrDefault("TLS_EXTRA_HOSTS", "").split(","))),
-        env.getOrDefault("WEBHOOK_CONFIGURATION_NAME", "stigg-sidecar-webhook"),
-        Path.of(env.getOrDefault("TLS_DIRECTORY", "/tmp/stigg-webhook-tls")), new CertificateIssuer(), Clock.systemUTC());
-    certificates.reconcile();
-    ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "certificate-renewer");
-      thread.setDaemon(true);
-      return thread;
-    });
-    renewer.scheduleWithFixedDelay(() -> {
-      try {
-        certificates.reconcile();
-      } catch (Exception e) {
-        log.warn("certificate check failed; retrying in an hour: {}", e.getMessage());
-      }
-    }, 1, 1, TimeUnit.HOURS);
-    return new ReloadingKeyManager(certificates.certificateFile(), certificates.keyFile());
-  }
-
-  /** Native sidecars (init containers with restartPolicy Always) are on by default from Kubernetes 1.29. */
-  static boolean supportsNativeSidecars(VersionInfo version) {
-    try {
-      int major = Integer.parseInt(version.getMajor().replaceAll("\\D", ""));
-      int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));
-      return major > 1 || (major == 1 && minor >= 29);
-    } catch (RuntimeException unknown) {
-      log.warn("could not read the Kubernetes version ({}); injecting classic sidecars in Auto mode", unknown.getMessage());
-      return false;
-    }
   }
 }
