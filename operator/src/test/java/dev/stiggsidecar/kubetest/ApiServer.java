@@ -137,7 +137,7 @@ public final class ApiServer implements AutoCloseable {
         .getStatus().getToken();
   }
 
-  /** A client that authenticates as the ServiceAccount, with optional interceptors (e.g. {@link ForbiddenLog}). */
+  /** A client that authenticates as the ServiceAccount, with optional interceptors (e.g. {@link RejectionLog}). */
   public KubernetesClient clientAs(String namespace, String serviceAccount, Interceptor... interceptors) {
     Config config = new ConfigBuilder(Config.empty())
         .withMasterUrl(adminConfig.getMasterUrl())

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.stiggsidecar.contract.InjectionKeys;
 import dev.stiggsidecar.kubetest.ApiServer;
 import dev.stiggsidecar.kubetest.ApiServerExtension;
-import dev.stiggsidecar.kubetest.ForbiddenLog;
+import dev.stiggsidecar.kubetest.RejectionLog;
 import dev.stiggsidecar.kubetest.Installation;
 import dev.stiggsidecar.kubetest.JarProcess;
 import dev.stiggsidecar.kubetest.StandInControllers;
@@ -49,7 +49,8 @@ class RolloutConsistencyTest {
   void restartedPodsCarryTheNewConfigurationEvenWhenTheWebhookCacheIsBehind(ApiServer server) throws Exception {
     KubernetesClient admin = server.admin();
     Installation installation = Installation.render().applyFoundations(server);
-    ForbiddenLog forbidden = new ForbiddenLog();
+    RejectionLog webhookRejections = new RejectionLog();
+    RejectionLog operatorRejections = new RejectionLog();
     int port = JarProcess.freePort();
     installation.apply(server, MutatingWebhookConfiguration.class::isInstance, object -> {
       ((MutatingWebhookConfiguration) object).getWebhooks().forEach(hook -> hook.setClientConfig(
@@ -73,8 +74,8 @@ class RolloutConsistencyTest {
           injection: {rollout: Restart}
         """.formatted(ns), StiggSidecar.class)).create();
 
-    KubernetesClient webhookClient = server.clientAs(Installation.NAMESPACE, Installation.WEBHOOK, forbidden);
-    KubernetesClient operatorClient = server.clientAs(Installation.NAMESPACE, Installation.OPERATOR, forbidden);
+    KubernetesClient webhookClient = server.clientAs(Installation.NAMESPACE, Installation.WEBHOOK, webhookRejections);
+    KubernetesClient operatorClient = server.clientAs(Installation.NAMESPACE, Installation.OPERATOR, operatorRejections);
     Operator operator = StiggSidecarOperator.create(operatorClient, OperatorDefaults.fromEnv(env),
         new SimpleMeterRegistry(), Optional.empty(), Clock.systemUTC());
     try (WebhookServer webhook = WebhookServer.start(webhookClient, env)) {
@@ -112,7 +113,9 @@ class RolloutConsistencyTest {
       admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(Installation.WEBHOOK).delete();
       admin.resources(StiggSidecar.class).inNamespace(ns).delete();
     }
-    assertThat(forbidden.requests()).as("requests the shipped RBAC forbade").isEmpty();
+    assertThat(webhookRejections.forbidden()).as("webhook requests the shipped RBAC forbade").isEmpty();
+    assertThat(operatorRejections.forbidden()).as("operator requests the shipped RBAC forbade").isEmpty();
+    assertThat(operatorRejections.conflicts()).as("operator writes that met a conflict").isEmpty();
   }
 
   private static List<String> hashes(List<Pod> pods) {

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stiggsidecar.operator.model.EffectiveSpec;
 import dev.stiggsidecar.operator.model.OperatorDefaults;
 import dev.stiggsidecar.operator.model.SecretKeyRef;
 import dev.stiggsidecar.operator.model.StiggSidecar;
 import dev.stiggsidecar.operator.model.StiggSidecarSpec;
+import dev.stiggsidecar.operator.render.ConfigHash;
 import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class AdmissionHandlerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final OperatorDefaults DEFAULTS = new OperatorDefaults("sidecar:1", "p:1", "r:1");
   private static final String POD = """
       {"apiVersion":"v1","kind":"Pod","metadata":{"generateName":"checkout-7d9f-","namespace":"shop",
        "annotations":{"sidecar.stigg.io/inject":"true"%s}},
@@ -36,9 +39,13 @@ class AdmissionHandlerTest {
   private List<StiggSidecar> resources = List.of(resource("default"));
 
   private AdmissionHandler handler(boolean nativeSidecars) {
-    return new AdmissionHandler(JSON, new InjectionPolicy("stigg-system"), namespace -> resources,
-        new OperatorDefaults("sidecar:1", "p:1", "r:1"), nativeSidecars, new InjectionMetrics(registry),
-        (namespace, pod, reason) -> events.add(namespace + "/" + pod + ": " + reason));
+    return new AdmissionHandler(JSON, new InjectionPolicy("stigg-system"), namespace -> resources, DEFAULTS,
+        nativeSidecars, new InjectionMetrics(registry), (namespace, pod, reason) -> events.add(namespace + "/" + pod + ": " + reason));
+  }
+
+  private AdmissionHandler handler(StiggSidecarLookup lookup) {
+    return new AdmissionHandler(JSON, new InjectionPolicy("stigg-system"), lookup, DEFAULTS, true,
+        new InjectionMetrics(registry), (namespace, pod, reason) -> events.add(namespace + "/" + pod + ": " + reason));
   }
 
   @Test
@@ -107,6 +114,50 @@ class AdmissionHandlerTest {
     String system = POD.formatted("").replace("\"namespace\":\"shop\"", "\"namespace\":\"kube-system\"");
     assertThat(respond(handler(true), system, true).has("patch")).isFalse();
     assertThat(events).isEmpty();
+  }
+
+  @Test
+  void aPodRestartedForAConfigurationTheCacheLacksIsInjectedFromTheServersView() throws Exception {
+    StiggSidecar updated = resource("default");
+    updated.setSpec(new StiggSidecarSpec("sidecar:2", null, new SecretKeyRef("stigg-api-key", "SERVER_API_KEY"), null,
+        null, null, null, null, null, null, null, null, null, null, null, null));
+    String updatedHash = ConfigHash.of(EffectiveSpec.of(updated, DEFAULTS));
+    List<String> serverReads = new ArrayList<>();
+    AdmissionHandler handler = handler(new StiggSidecarLookup() {
+      @Override
+      public List<StiggSidecar> inNamespace(String namespace) {
+        return resources;
+      }
+
+      @Override
+      public List<StiggSidecar> inNamespaceFromServer(String namespace) {
+        serverReads.add(namespace);
+        return List.of(updated);
+      }
+    });
+
+    String restarted = POD.formatted(",\"sidecar.stigg.io/restarted-for-config-hash\":\"" + updatedHash + "\"");
+    Pod result = JSON.treeToValue(JsonPatch.apply(patch(respond(handler, restarted, false)), JSON.readTree(restarted)),
+        Pod.class);
+    assertThat(result.getMetadata().getAnnotations()).containsEntry("sidecar.stigg.io/config-hash", updatedHash);
+    assertThat(result.getSpec().getInitContainers().get(0).getImage()).isEqualTo("sidecar:2");
+    assertThat(serverReads).containsExactly("shop");
+
+    // A pod without the annotation, or restarted for what the cache has, never reads the server.
+    respond(handler, POD.formatted(""), false);
+    String current = ConfigHash.of(EffectiveSpec.of(resources.get(0), DEFAULTS));
+    respond(handler, POD.formatted(",\"sidecar.stigg.io/restarted-for-config-hash\":\"" + current + "\""), false);
+    assertThat(serverReads).hasSize(1);
+  }
+
+  @Test
+  void whenTheServerDisagreesTooTheAdmissionSaysSo() throws Exception {
+    JsonNode response = respond(handler(true),
+        POD.formatted(",\"sidecar.stigg.io/restarted-for-config-hash\":\"0000000000000000\""), false);
+    assertThat(response.path("allowed").asBoolean()).isTrue();
+    assertThat(response.has("patch")).isTrue();
+    assertThat(response.path("warnings").get(0).asText())
+        .contains("the operator restarted this pod for 0000000000000000", "render the sidecar differently");
   }
 
   @Test

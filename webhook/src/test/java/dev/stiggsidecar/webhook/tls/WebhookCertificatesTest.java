@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stiggsidecar.kubetest.ApiServer;
 import dev.stiggsidecar.kubetest.ApiServerExtension;
-import dev.stiggsidecar.kubetest.ForbiddenLog;
+import dev.stiggsidecar.kubetest.RejectionLog;
 import dev.stiggsidecar.kubetest.Installation;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -44,7 +44,7 @@ class WebhookCertificatesTest {
   private static final String CONFIGURATION = "stigg-sidecar-webhook";
 
   private static Installation installation;
-  private final ForbiddenLog forbidden = new ForbiddenLog();
+  private final RejectionLog rejections = new RejectionLog();
   private ApiServer server;
   private KubernetesClient admin;
   @TempDir Path replicaA;
@@ -73,12 +73,12 @@ class WebhookCertificatesTest {
   @AfterEach
   void removeConfiguration() {
     admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(CONFIGURATION).delete();
-    assertThat(forbidden.requests()).as("requests the shipped RBAC forbade").isEmpty();
+    assertThat(rejections.forbidden()).as("requests the shipped RBAC forbade").isEmpty();
   }
 
   private WebhookCertificates replica(Path directory, Instant now, List<String> extraHosts, Interceptor... interceptors) {
     KubernetesClient client = server.clientAs(Installation.NAMESPACE, Installation.WEBHOOK,
-        append(interceptors, forbidden));
+        append(interceptors, rejections));
     return new WebhookCertificates(client, Installation.NAMESPACE, SECRET,
         WebhookCertificates.hosts("stigg-sidecar-webhook", Installation.NAMESPACE, extraHosts), CONFIGURATION,
         directory, new CertificateIssuer(), Clock.fixed(now, ZoneOffset.UTC));
