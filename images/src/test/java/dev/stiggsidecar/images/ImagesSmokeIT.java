@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import dev.stiggsidecar.kubetest.ApiServer;
+import dev.stiggsidecar.kubetest.ApiServerExtension;
+import dev.stiggsidecar.kubetest.Installation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +29,6 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -46,16 +44,18 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import redis.embedded.RedisServer;
 
 /**
  * Runs the five images as containers, loaded from the OCI archives {@code images/build.sh} wrote,
  * each on a read-only root filesystem: the sidecar answers a real check from the emulator's
  * catalog, and from fallbacks with no network at all; the persistent cache connects to a real
- * Redis; the operator reconciles and the webhook injects through an API server over TLS, and
- * their commands print what their jars print.
+ * Redis; the operator reconciles and the webhook injects through a real API server as their
+ * ServiceAccounts, and their commands print what their jars print.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ApiServerExtension.class)
 class ImagesSmokeIT {
 
   private static final String VERSION = System.getProperty("project.version");
@@ -178,48 +178,46 @@ class ImagesSmokeIT {
   }
 
   @Test
-  void operatorAndWebhookContainersWorkThroughAnApiServerOverTls() throws Exception {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), true);
-    server.init(InetAddress.getLoopbackAddress(), 0);
-    try (KubernetesClient client = server.createClient()) {
-      try (InputStream crd = Files.newInputStream(repository.resolve("crds/stiggsidecars.sidecar.stigg.io.yaml"))) {
-        client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-      }
-      client.secrets().inNamespace("shop").resource(new SecretBuilder()
-          .withNewMetadata().withName("stigg-api-key").endMetadata()
-          .addToStringData("SERVER_API_KEY", API_KEY).build()).create();
-      try (InputStream example = Files.newInputStream(repository.resolve("manifests/examples/stiggsidecar.yaml"))) {
-        client.load(example).inNamespace("shop").create();
-      }
-      // The API server's certificate is self-signed: the clients trust it without verification.
-      List<String> apiServer = List.of("--network", "host",
-          "-e", "KUBERNETES_MASTER=https://127.0.0.1:" + server.getPort(), "-e", "KUBERNETES_TRUST_CERTIFICATES=true",
-          "-e", "KUBERNETES_AUTH_TRYKUBECONFIG=false", "-e", "KUBERNETES_AUTH_TRYSERVICEACCOUNT=false");
-
-      int operatorHttp = freePort();
-      start("smoke-operator", concat(apiServer, "-e", "HTTP_PORT=" + operatorHttp), "stigg-sidecar-operator", List.of());
-      awaitFrom("smoke-operator", () -> assertThat(status(operatorHttp, "/readyz")).isEqualTo(200));
-      awaitFrom("smoke-operator", () -> {
-        ConfigMap config = client.configMaps().inNamespace("shop").withName("default-sidecar-env").get();
-        assertThat(config).as("the ConfigMap the operator container creates").isNotNull();
-        assertThat(config.getData()).containsKey("ENTITLEMENTS_FALLBACK");
-      });
-      assertRunsAsNonRootOnReadOnlyRoot("smoke-operator");
-
-      int webhookHttps = freePort();
-      int webhookHttp = freePort();
-      start("smoke-webhook", concat(apiServer, "-e", "POD_NAMESPACE=stigg-system", "-e", "PORT=" + webhookHttps,
-          "-e", "HTTP_PORT=" + webhookHttp), "stigg-sidecar-webhook", List.of());
-      awaitFrom("smoke-webhook", () -> assertThat(status(webhookHttp, "/readyz")).isEqualTo(200));
-      Secret tls = client.secrets().inNamespace("stigg-system").withName("stigg-sidecar-webhook-tls").get();
-      assertThat(tls).as("the certificate Secret the webhook container issues").isNotNull();
-      String patch = admit(webhookHttps, tls.getData().get("ca.crt"));
-      assertThat(patch).contains("stigg-sidecar", "default-sidecar-env", "stigg-api-key");
-      assertRunsAsNonRootOnReadOnlyRoot("smoke-webhook");
-    } finally {
-      server.destroy();
+  void operatorAndWebhookContainersWorkThroughARealApiServerAsTheirServiceAccounts(ApiServer server) throws Exception {
+    KubernetesClient admin = server.admin();
+    Installation.render().applyFoundations(server);
+    admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build())
+        .serverSideApply();
+    admin.secrets().inNamespace("shop").resource(new SecretBuilder()
+        .withNewMetadata().withName("stigg-api-key").endMetadata()
+        .addToStringData("SERVER_API_KEY", API_KEY).build()).serverSideApply();
+    try (InputStream example = Files.newInputStream(repository.resolve("manifests/examples/stiggsidecar.yaml"))) {
+      admin.load(example).inNamespace("shop").serverSideApply();
     }
+    String ca = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(admin.getConfiguration().getCaCertFile())));
+    // Configured as in a pod, by environment alone: the API server, its CA, a ServiceAccount token.
+    java.util.function.Function<String, List<String>> as = serviceAccount -> List.of("--network", "host",
+        "-e", "KUBERNETES_MASTER=" + admin.getConfiguration().getMasterUrl(), "-e", "KUBERNETES_CERTS_CA_DATA=" + ca,
+        "-e", "KUBERNETES_AUTH_TOKEN=" + server.token(Installation.NAMESPACE, serviceAccount),
+        "-e", "KUBERNETES_AUTH_TRYKUBECONFIG=false", "-e", "KUBERNETES_AUTH_TRYSERVICEACCOUNT=false");
+
+    int operatorHttp = freePort();
+    start("smoke-operator", concat(as.apply(Installation.OPERATOR), "-e", "HTTP_PORT=" + operatorHttp),
+        "stigg-sidecar-operator", List.of());
+    awaitFrom("smoke-operator", () -> assertThat(status(operatorHttp, "/readyz")).isEqualTo(200));
+    awaitFrom("smoke-operator", () -> {
+      ConfigMap config = admin.configMaps().inNamespace("shop").withName("default-sidecar-env").get();
+      assertThat(config).as("the ConfigMap the operator container creates").isNotNull();
+      assertThat(config.getData()).containsKey("ENTITLEMENTS_FALLBACK");
+    });
+    assertRunsAsNonRootOnReadOnlyRoot("smoke-operator");
+
+    int webhookHttps = freePort();
+    int webhookHttp = freePort();
+    start("smoke-webhook", concat(as.apply(Installation.WEBHOOK), "-e", "POD_NAMESPACE=" + Installation.NAMESPACE,
+        "-e", "PORT=" + webhookHttps, "-e", "HTTP_PORT=" + webhookHttp), "stigg-sidecar-webhook", List.of());
+    awaitFrom("smoke-webhook", () -> assertThat(status(webhookHttp, "/readyz")).isEqualTo(200));
+    Secret tls = admin.secrets().inNamespace(Installation.NAMESPACE).withName("stigg-sidecar-webhook-tls").get();
+    assertThat(tls).as("the certificate Secret the webhook container issues").isNotNull();
+    String patch = admit(webhookHttps, tls.getData().get("ca.crt"));
+    assertThat(patch).contains("stigg-sidecar", "default-sidecar-env", "stigg-api-key");
+    assertRunsAsNonRootOnReadOnlyRoot("smoke-webhook");
+    assertThat(podman.logs("smoke-operator") + podman.logs("smoke-webhook")).doesNotContainIgnoringCase("forbidden");
   }
 
   /** Sends an annotated pod to the webhook over HTTPS, trusting only its CA; returns the JSON Patch. */
