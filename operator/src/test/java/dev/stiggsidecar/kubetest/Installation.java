@@ -1,6 +1,8 @@
 package dev.stiggsidecar.kubetest;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -81,6 +83,20 @@ public final class Installation {
       default -> false;
     }, UnaryOperator.identity());
     return this;
+  }
+
+  /**
+   * The shipped MutatingWebhookConfiguration with each entry calling {@code
+   * https://127.0.0.1:<port><path>} instead of the Service (the test API server has no Service
+   * routing); the caBundle is left to the webhook, as in a cluster.
+   */
+  public void applyWebhookConfigurationCalling(ApiServer server, int port) {
+    apply(server, MutatingWebhookConfiguration.class::isInstance, object -> {
+      ((MutatingWebhookConfiguration) object).getWebhooks().forEach(hook -> hook.setClientConfig(
+          new WebhookClientConfigBuilder().withUrl("https://127.0.0.1:" + port + hook.getClientConfig().getService()
+              .getPath()).build()));
+      return object;
+    });
   }
 
   /**

@@ -10,19 +10,16 @@ import dev.stiggsidecar.kubetest.RejectionLog;
 import dev.stiggsidecar.kubetest.Installation;
 import dev.stiggsidecar.kubetest.JarProcess;
 import dev.stiggsidecar.kubetest.StandInControllers;
+import dev.stiggsidecar.kubetest.Tenant;
 import dev.stiggsidecar.operator.StiggSidecarOperator;
 import dev.stiggsidecar.operator.model.OperatorDefaults;
 import dev.stiggsidecar.operator.model.StiggSidecar;
 import dev.stiggsidecar.operator.model.StiggSidecarStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -52,27 +49,12 @@ class RolloutConsistencyTest {
     RejectionLog webhookRejections = new RejectionLog();
     RejectionLog operatorRejections = new RejectionLog();
     int port = JarProcess.freePort();
-    installation.apply(server, MutatingWebhookConfiguration.class::isInstance, object -> {
-      ((MutatingWebhookConfiguration) object).getWebhooks().forEach(hook -> hook.setClientConfig(
-          new WebhookClientConfigBuilder().withUrl("https://127.0.0.1:" + port + hook.getClientConfig().getService()
-              .getPath()).build()));
-      return object;
-    });
+    installation.applyWebhookConfigurationCalling(server, port);
     Map<String, String> env = Map.of("PORT", Integer.toString(port), "HTTP_PORT", "0",
         "POD_NAMESPACE", Installation.NAMESPACE, "TLS_EXTRA_HOSTS", "127.0.0.1",
         "TLS_DIRECTORY", Files.createTempDirectory(Path.of("target"), "tls").toAbsolutePath().toString(),
         OperatorDefaults.SIDECAR_IMAGE, "stigg-sidecar:test");
-    String ns = server.createNamespace("rollout");
-    admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("stigg-api-key")
-        .endMetadata().addToStringData("SERVER_API_KEY", "key").build()).create();
-    admin.resource(Serialization.unmarshal("""
-        apiVersion: sidecar.stigg.io/v1alpha1
-        kind: StiggSidecar
-        metadata: {name: default, namespace: %s}
-        spec:
-          apiKeySecretRef: {name: stigg-api-key, key: SERVER_API_KEY}
-          injection: {rollout: Restart}
-        """.formatted(ns), StiggSidecar.class)).create();
+    String ns = Tenant.create(server, "rollout", "injection: {rollout: Restart}");
 
     KubernetesClient webhookClient = server.clientAs(Installation.NAMESPACE, Installation.WEBHOOK, webhookRejections);
     KubernetesClient operatorClient = server.clientAs(Installation.NAMESPACE, Installation.OPERATOR, operatorRejections);

@@ -9,17 +9,14 @@ import dev.stiggsidecar.kubetest.ApiServer;
 import dev.stiggsidecar.kubetest.ApiServerExtension;
 import dev.stiggsidecar.kubetest.Installation;
 import dev.stiggsidecar.kubetest.JarProcess;
-import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.kubetest.Tenant;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,12 +62,7 @@ class AdmissionChainIT {
     Installation installation = Installation.render().applyFoundations(server);
     int port = JarProcess.freePort();
     httpPort = JarProcess.freePort();
-    installation.apply(server, MutatingWebhookConfiguration.class::isInstance, object -> {
-      ((MutatingWebhookConfiguration) object).getWebhooks().forEach(hook -> hook.setClientConfig(
-          new WebhookClientConfigBuilder().withUrl("https://127.0.0.1:" + port + hook.getClientConfig().getService()
-              .getPath()).build()));
-      return object;
-    });
+    installation.applyWebhookConfigurationCalling(server, port);
     webhook = JarProcess.start("webhook", Path.of(System.getProperty("webhook.jar")), List.of("serve"), Map.of(
         "KUBECONFIG", server.kubeconfigAs(Installation.NAMESPACE, Installation.WEBHOOK).toString(),
         "POD_NAMESPACE", Installation.NAMESPACE,
@@ -225,18 +217,7 @@ class AdmissionChainIT {
   }
 
   private String namespaceWithConfig(String prefix, String extraSpec) {
-    String ns = server.createNamespace(prefix);
-    admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("stigg-api-key")
-        .endMetadata().addToStringData("SERVER_API_KEY", "key").build()).create();
-    admin.resource(Serialization.unmarshal("""
-        apiVersion: sidecar.stigg.io/v1alpha1
-        kind: StiggSidecar
-        metadata: {name: default, namespace: %s}
-        spec:
-          apiKeySecretRef: {name: stigg-api-key, key: SERVER_API_KEY}
-          %s
-        """.formatted(ns, extraSpec), StiggSidecar.class)).create();
-    return ns;
+    return Tenant.create(server, prefix, extraSpec);
   }
 
   private void label(String namespace, String injection) {
