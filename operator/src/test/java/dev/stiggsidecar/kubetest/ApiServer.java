@@ -69,7 +69,14 @@ public final class ApiServer implements AutoCloseable {
         // to update the owner's finalizers.
         .withApiServerFlag("--enable-admission-plugins", "OwnerReferencesPermissionEnforcement")
         .build());
-    server.start();
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(provided.isPresent()
+          ? "the API server from " + providedBinaries + " did not start: " + e.getMessage()
+          : "no API server binaries in " + providedBinaries + " (the kube-api-test.binaries property) and "
+              + "kube-api-test could not use or download its own: " + e.getMessage(), e);
+    }
     ApiServer apiServer = new ApiServer(server, server.getKubeConfigYaml(), directory, version);
     log.info("kube-apiserver {} ({}) ready in {} ms at {}", version,
         provided.isPresent() ? "provided binaries" : "downloaded binaries",
