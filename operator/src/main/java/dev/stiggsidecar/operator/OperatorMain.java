@@ -1,10 +1,10 @@
 package dev.stiggsidecar.operator;
 
 import dev.stiggsidecar.operator.cli.RenderCommand;
-import dev.stiggsidecar.operator.health.OperatorHttpServer;
 import dev.stiggsidecar.operator.leader.LeaderElection;
 import dev.stiggsidecar.operator.leader.LeaderLease;
 import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.opshttp.OpsHttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +89,19 @@ public final class OperatorMain {
     return new RenderCommand(defaults).run(yaml, file, namespace, System.out, System.err);
   }
 
+  /**
+   * {@code /healthz}; {@code /readyz}, once started with every informer synced and healthy (a
+   * standby replica is ready too: its caches are warm for when it leads); {@code /metrics}.
+   */
+  static Map<String, Supplier<OpsHttpServer.Answer>> endpoints(Operator operator, PrometheusMeterRegistry registry) {
+    return Map.of(
+        "/healthz", () -> OpsHttpServer.Answer.text(200, "ok\n"),
+        "/readyz", () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy()
+            ? OpsHttpServer.Answer.text(200, "ready\n")
+            : OpsHttpServer.Answer.text(503, "informers not synced or unhealthy\n"),
+        "/metrics", () -> OpsHttpServer.Answer.prometheus(registry.scrape()));
+  }
+
   private static void run(Map<String, String> env, OperatorDefaults defaults) throws Exception {
     Optional<LeaderLease> lease;
     try {
@@ -103,8 +117,7 @@ public final class OperatorMain {
     Operator operator = StiggSidecarOperator.create(client, defaults, registry,
         election.map(LeaderElection::configuration), Clock.systemUTC());
     int port = Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080"));
-    OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress(port),
-        () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), registry);
+    OpsHttpServer http = new OpsHttpServer(new InetSocketAddress(port), endpoints(operator, registry)).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping: finishing reconciliations in flight");

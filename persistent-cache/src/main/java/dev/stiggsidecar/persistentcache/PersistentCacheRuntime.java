@@ -6,7 +6,7 @@ import dev.stiggsidecar.sidecar.cache.redis.RedisKeys;
 import dev.stiggsidecar.sidecar.config.RedisSettings;
 import dev.stiggsidecar.sidecar.config.SidecarConfig;
 import dev.stiggsidecar.sidecar.entitlement.FeatureCatalog;
-import dev.stiggsidecar.sidecar.health.OpsHttpServer;
+import dev.stiggsidecar.opshttp.OpsHttpServer;
 import dev.stiggsidecar.sidecar.realtime.Backoff;
 import dev.stiggsidecar.sidecar.realtime.RealtimeFeed;
 import dev.stiggsidecar.sidecar.upstream.SdkIdentity;

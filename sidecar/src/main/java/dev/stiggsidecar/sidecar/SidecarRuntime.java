@@ -14,7 +14,7 @@ import dev.stiggsidecar.sidecar.entitlement.FeatureCatalog;
 import dev.stiggsidecar.sidecar.grpc.GrpcMetricsInterceptor;
 import dev.stiggsidecar.sidecar.grpc.SidecarGrpcServer;
 import dev.stiggsidecar.sidecar.grpc.SidecarGrpcService;
-import dev.stiggsidecar.sidecar.health.OpsHttpServer;
+import dev.stiggsidecar.opshttp.OpsHttpServer;
 import dev.stiggsidecar.sidecar.health.Readiness;
 import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
 import dev.stiggsidecar.sidecar.realtime.Backoff;

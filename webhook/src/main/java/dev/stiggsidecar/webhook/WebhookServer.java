@@ -1,9 +1,9 @@
 package dev.stiggsidecar.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stiggsidecar.operator.health.OperatorHttpServer;
 import dev.stiggsidecar.operator.model.OperatorDefaults;
 import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.opshttp.OpsHttpServer;
 import dev.stiggsidecar.webhook.admission.AdmissionHandler;
 import dev.stiggsidecar.webhook.admission.AdmissionServer;
 import dev.stiggsidecar.webhook.admission.InformerLookup;
@@ -42,10 +42,10 @@ final class WebhookServer implements AutoCloseable {
 
   private final SharedIndexInformer<StiggSidecar> informer;
   private final AdmissionServer admission;
-  private final OperatorHttpServer ops;
+  private final OpsHttpServer ops;
   private final Optional<ScheduledExecutorService> renewer;
 
-  private WebhookServer(SharedIndexInformer<StiggSidecar> informer, AdmissionServer admission, OperatorHttpServer ops,
+  private WebhookServer(SharedIndexInformer<StiggSidecar> informer, AdmissionServer admission, OpsHttpServer ops,
       Optional<ScheduledExecutorService> renewer) {
     this.informer = informer;
     this.admission = admission;
@@ -74,8 +74,11 @@ final class WebhookServer implements AutoCloseable {
     }
     AdmissionServer admission = new AdmissionServer(
         new InetSocketAddress(Integer.parseInt(env.getOrDefault("PORT", "8443"))), keys, handler);
-    OperatorHttpServer ops = new OperatorHttpServer(
-        new InetSocketAddress(Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080"))), informer::hasSynced, registry);
+    OpsHttpServer ops = new OpsHttpServer(new InetSocketAddress(Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080"))),
+        Map.of("/healthz", () -> OpsHttpServer.Answer.text(200, "ok\n"),
+            "/readyz", () -> informer.hasSynced() ? OpsHttpServer.Answer.text(200, "ready\n")
+                : OpsHttpServer.Answer.text(503, "StiggSidecar informer not synced\n"),
+            "/metrics", () -> OpsHttpServer.Answer.prometheus(registry.scrape()))).start();
     log.info("serving admission on port {}; native sidecars {}; health and metrics on port {}", admission.port(),
         nativeSidecars ? "on (Kubernetes 1.29+)" : "off", ops.port());
     return new WebhookServer(informer, admission, ops, certificates.map(WebhookServer::renewHourly));

@@ -1,17 +1,17 @@
-package dev.stiggsidecar.operator.health;
+package dev.stiggsidecar.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.stiggsidecar.operator.StiggSidecarOperator;
+import dev.stiggsidecar.kubetest.ApiServer;
+import dev.stiggsidecar.kubetest.ApiServerExtension;
+import dev.stiggsidecar.kubetest.Installation;
 import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.opshttp.OpsHttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,25 +22,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Probes and metrics of the running operator, against the mock API server. */
-@EnableKubernetesMockClient(crud = true)
-class OperatorHttpServerTest {
+/** Probes and metrics of the running operator, as its ServiceAccount on a real API server. */
+@ExtendWith(ApiServerExtension.class)
+class OperatorEndpointsTest {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  KubernetesClient client;
-
   @Test
-  void healthReadinessAndOperatorMetrics() throws Exception {
-    try (InputStream crd = new FileInputStream(System.getProperty("checked.in.crd"))) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-    }
+  void healthReadinessAndOperatorMetrics(ApiServer server) throws Exception {
+    Installation.render().applyFoundations(server);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    KubernetesClient client = server.clientAs(Installation.NAMESPACE, Installation.OPERATOR);
     Operator operator = StiggSidecarOperator.create(client, new OperatorDefaults("s", "p", "r"), registry,
         Optional.empty(), Clock.systemUTC());
-    try (OperatorHttpServer http = new OperatorHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), registry)) {
+    try (OpsHttpServer http = new OpsHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        OperatorMain.endpoints(operator, registry)).start()) {
       assertThat(get(http, "/healthz").statusCode()).isEqualTo(200);
       assertThat(get(http, "/readyz").statusCode()).isEqualTo(503);
 
@@ -51,10 +49,11 @@ class OperatorHttpServerTest {
       assertThat(metrics.body()).contains("operator_sdk_");
     } finally {
       operator.stop();
+      client.close();
     }
   }
 
-  private static HttpResponse<String> get(OperatorHttpServer http, String path) throws Exception {
+  private static HttpResponse<String> get(OpsHttpServer http, String path) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }

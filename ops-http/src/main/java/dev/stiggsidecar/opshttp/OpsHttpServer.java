@@ -1,4 +1,4 @@
-package dev.stiggsidecar.sidecar.health;
+package dev.stiggsidecar.opshttp;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -12,8 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * A small HTTP server for operations endpoints ({@code /livez}, {@code /readyz}, {@code /metrics}):
- * GET only, each path answered by a supplier. Nothing served here mutates state or shows a secret.
+ * A small HTTP server for operations endpoints (liveness, readiness, {@code /metrics}): GET only,
+ * each path answered by a supplier. The sidecar, the persistent cache, the operator and the webhook
+ * all serve their probes and metrics with it. Nothing served here mutates state or shows a secret.
  */
 public final class OpsHttpServer implements AutoCloseable {
 
@@ -22,6 +23,10 @@ public final class OpsHttpServer implements AutoCloseable {
 
     public static Answer json(int status, String body) {
       return new Answer(status, "application/json", body);
+    }
+
+    public static Answer text(int status, String body) {
+      return new Answer(status, "text/plain; charset=utf-8", body);
     }
 
     public static Answer prometheus(String body) {
