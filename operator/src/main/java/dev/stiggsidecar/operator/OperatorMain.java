@@ -3,7 +3,7 @@ package dev.stiggsidecar.operator;
 import dev.stiggsidecar.operator.cli.RenderCommand;
 import dev.stiggsidecar.operator.leader.LeaderElection;
 import dev.stiggsidecar.operator.leader.LeaderLease;
-import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.OperatorDefaults;
 import dev.stiggsidecar.opshttp.OpsHttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -1,6 +1,6 @@
 package dev.stiggsidecar.operator;
 
-import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.OperatorDefaults;
 import dev.stiggsidecar.operator.reconciler.StiggSidecarReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;

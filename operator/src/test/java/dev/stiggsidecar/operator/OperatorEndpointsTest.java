@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.stiggsidecar.kubetest.ApiServer;
 import dev.stiggsidecar.kubetest.ApiServerExtension;
 import dev.stiggsidecar.kubetest.Installation;
-import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.OperatorDefaults;
 import dev.stiggsidecar.opshttp.OpsHttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;

@@ -1,6 +1,6 @@
 package dev.stiggsidecar.webhook;
 
-import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.OperatorDefaults;
 import dev.stiggsidecar.webhook.cli.InjectCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.stiggsidecar.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stiggsidecar.operator.model.OperatorDefaults;
-import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.api.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.StiggSidecar;
 import dev.stiggsidecar.opshttp.OpsHttpServer;
 import dev.stiggsidecar.webhook.admission.AdmissionHandler;
 import dev.stiggsidecar.webhook.admission.AdmissionServer;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * case. Configured by the environment of {@code serve} (see {@link WebhookMain}); tests start it
  * in-process with a client of their choosing.
  */
-final class WebhookServer implements AutoCloseable {
+public final class WebhookServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
 
@@ -53,7 +53,7 @@ final class WebhookServer implements AutoCloseable {
     this.renewer = renewer;
   }
 
-  static WebhookServer start(KubernetesClient client, Map<String, String> env) throws Exception {
+  public static WebhookServer start(KubernetesClient client, Map<String, String> env) throws Exception {
     SharedIndexInformer<StiggSidecar> informer = client.resources(StiggSidecar.class).inAnyNamespace().inform();
     boolean nativeSidecars = supportsNativeSidecars(client.getKubernetesVersion());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -85,11 +85,11 @@ final class WebhookServer implements AutoCloseable {
   }
 
   /** The informer whose cache admission reads. */
-  SharedIndexInformer<StiggSidecar> informer() {
+  public SharedIndexInformer<StiggSidecar> informer() {
     return informer;
   }
 
-  int port() {
+  public int port() {
     return admission.port();
   }
 

@@ -1,6 +1,6 @@
 package dev.stiggsidecar.operator.dependents;
 
-import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.api.model.StiggSidecar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

@@ -1,7 +1,7 @@
 package dev.stiggsidecar.operator.dependents;
 
-import dev.stiggsidecar.operator.model.StiggSidecar;
-import dev.stiggsidecar.operator.model.StiggSidecarResources;
+import dev.stiggsidecar.api.model.StiggSidecar;
+import dev.stiggsidecar.api.model.StiggSidecarResources;
 import dev.stiggsidecar.operator.render.RedisRenderer;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

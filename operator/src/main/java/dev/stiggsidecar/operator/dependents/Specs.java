@@ -1,7 +1,7 @@
 package dev.stiggsidecar.operator.dependents;
 
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.StiggSidecar;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /**

@@ -1,7 +1,7 @@
 package dev.stiggsidecar.operator.reconciler;
 
 import dev.stiggsidecar.contract.InjectionKeys;
-import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.api.model.StiggSidecar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,8 +1,8 @@
 package dev.stiggsidecar.operator.reconciler;
 
 import dev.stiggsidecar.contract.InjectionKeys;
-import dev.stiggsidecar.operator.model.InjectedPods;
-import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.api.model.InjectedPods;
+import dev.stiggsidecar.api.model.StiggSidecar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.List;

@@ -1,13 +1,13 @@
 package dev.stiggsidecar.operator.reconciler;
 
 import dev.stiggsidecar.operator.dependents.Workloads;
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.EffectiveSpec.ExternalRedis;
-import dev.stiggsidecar.operator.model.EffectiveSpec.RedisCache;
-import dev.stiggsidecar.operator.model.InvalidSpecException;
-import dev.stiggsidecar.operator.model.StiggSidecar;
-import dev.stiggsidecar.operator.model.StiggSidecarResources;
-import dev.stiggsidecar.operator.model.StiggSidecarStatus;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.EffectiveSpec.ExternalRedis;
+import dev.stiggsidecar.api.model.EffectiveSpec.RedisCache;
+import dev.stiggsidecar.api.model.InvalidSpecException;
+import dev.stiggsidecar.api.model.StiggSidecar;
+import dev.stiggsidecar.api.model.StiggSidecarResources;
+import dev.stiggsidecar.api.model.StiggSidecarStatus;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

@@ -1,7 +1,7 @@
 package dev.stiggsidecar.operator.reconciler;
 
-import dev.stiggsidecar.operator.model.StiggSidecar;
-import dev.stiggsidecar.operator.model.StiggSidecarStatus;
+import dev.stiggsidecar.api.model.StiggSidecar;
+import dev.stiggsidecar.api.model.StiggSidecarStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

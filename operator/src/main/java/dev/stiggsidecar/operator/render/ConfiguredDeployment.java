@@ -1,8 +1,10 @@
 package dev.stiggsidecar.operator.render;
 
+import dev.stiggsidecar.api.pod.ConfigHash;
+import dev.stiggsidecar.api.pod.SidecarContainerRenderer;
 import dev.stiggsidecar.contract.InjectionKeys;
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.StiggSidecarResources;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.StiggSidecarResources;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;

@@ -1,6 +1,6 @@
 package dev.stiggsidecar.operator.render;
 
-import dev.stiggsidecar.operator.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.EffectiveSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;

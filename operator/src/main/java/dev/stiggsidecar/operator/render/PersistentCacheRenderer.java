@@ -1,8 +1,10 @@
 package dev.stiggsidecar.operator.render;
 
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.EffectiveSpec.PersistentCache;
-import dev.stiggsidecar.operator.model.StiggSidecarResources;
+import dev.stiggsidecar.api.pod.SidecarContainerRenderer;
+import dev.stiggsidecar.api.pod.SidecarEnvironment;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.EffectiveSpec.PersistentCache;
+import dev.stiggsidecar.api.model.StiggSidecarResources;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

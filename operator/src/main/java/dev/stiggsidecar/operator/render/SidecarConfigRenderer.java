@@ -1,8 +1,10 @@
 package dev.stiggsidecar.operator.render;
 
+import dev.stiggsidecar.api.pod.ConfigHash;
+import dev.stiggsidecar.api.pod.SidecarEnvironment;
 import dev.stiggsidecar.contract.InjectionKeys;
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.StiggSidecarResources;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.StiggSidecarResources;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.util.Map;

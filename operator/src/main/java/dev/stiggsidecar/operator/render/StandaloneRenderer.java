@@ -1,8 +1,9 @@
 package dev.stiggsidecar.operator.render;
 
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.EffectiveSpec.Standalone;
-import dev.stiggsidecar.operator.model.StiggSidecarResources;
+import dev.stiggsidecar.api.pod.SidecarContainerRenderer;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.EffectiveSpec.Standalone;
+import dev.stiggsidecar.api.model.StiggSidecarResources;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;

@@ -2,7 +2,7 @@ package dev.stiggsidecar.operator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.OperatorDefaults;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

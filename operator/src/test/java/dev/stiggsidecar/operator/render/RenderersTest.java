@@ -3,20 +3,24 @@ package dev.stiggsidecar.operator.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stiggsidecar.contract.InjectionKeys;
-import dev.stiggsidecar.operator.model.CacheSpec;
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.ExternalRedisSpec;
-import dev.stiggsidecar.operator.model.FallbackEntitlement;
-import dev.stiggsidecar.operator.model.ManagedRedisSpec;
-import dev.stiggsidecar.operator.model.ObjectsFixture;
-import dev.stiggsidecar.operator.model.PersistentCacheSpec;
-import dev.stiggsidecar.operator.model.RedisCacheSpec;
-import dev.stiggsidecar.operator.model.SecretKeyRef;
-import dev.stiggsidecar.operator.model.StandaloneSpec;
-import dev.stiggsidecar.operator.model.StiggSidecarSpec;
+import dev.stiggsidecar.api.model.CacheSpec;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.ExternalRedisSpec;
+import dev.stiggsidecar.api.model.FallbackEntitlement;
+import dev.stiggsidecar.api.model.ManagedRedisSpec;
+import dev.stiggsidecar.api.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.StiggSidecar;
+import dev.stiggsidecar.api.model.PersistentCacheSpec;
+import dev.stiggsidecar.api.model.RedisCacheSpec;
+import dev.stiggsidecar.api.model.SecretKeyRef;
+import dev.stiggsidecar.api.model.StandaloneSpec;
+import dev.stiggsidecar.api.model.StiggSidecarSpec;
+import dev.stiggsidecar.api.pod.ConfigHash;
+import dev.stiggsidecar.api.pod.SidecarEnvironment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -33,13 +37,20 @@ class RenderersTest {
         new StandaloneSpec(true, 3), null);
   }
 
+  private static EffectiveSpec effective(StiggSidecarSpec spec) {
+    StiggSidecar resource = new StiggSidecar();
+    resource.setMetadata(new ObjectMetaBuilder().withName("main").withNamespace("shop").build());
+    resource.setSpec(spec);
+    return EffectiveSpec.of(resource, new OperatorDefaults("sidecar:1", "pcache:1", "redis:7"));
+  }
+
   private static final CacheSpec MANAGED = new CacheSpec(null, new RedisCacheSpec(new ManagedRedisSpec(null, null), null, "prod", 3600));
   private static final CacheSpec EXTERNAL = new CacheSpec(null, new RedisCacheSpec(null,
       new ExternalRedisSpec("redis.example", 6380, 2, true, "app", new SecretKeyRef("redis", "password")), "prod", null));
 
   @Test
   void configMapCarriesTheSidecarEnvironmentAndItsHash() {
-    EffectiveSpec spec = ObjectsFixture.effective(spec(MANAGED, Map.of("seats", new FallbackEntitlement(true, null, 5L, null, null))));
+    EffectiveSpec spec = effective(spec(MANAGED, Map.of("seats", new FallbackEntitlement(true, null, 5L, null, null))));
     ConfigMap config = SidecarConfigRenderer.render(spec);
     assertThat(config.getMetadata().getName()).isEqualTo("main-sidecar-env");
     assertThat(config.getData()).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.ofEntries(
@@ -56,7 +67,7 @@ class RenderersTest {
 
   @Test
   void externalRedisPasswordStaysInItsSecret() {
-    EffectiveSpec spec = ObjectsFixture.effective(spec(EXTERNAL, Map.of()));
+    EffectiveSpec spec = effective(spec(EXTERNAL, Map.of()));
     assertThat(SidecarConfigRenderer.render(spec).getData()).containsEntry("REDIS_HOST", "redis.example")
         .containsEntry("REDIS_PORT", "6380").containsEntry("REDIS_DB", "2").containsEntry("REDIS_TLS", "true")
         .containsEntry("REDIS_USERNAME", "app").doesNotContainKey("REDIS_PASSWORD");
@@ -67,36 +78,8 @@ class RenderersTest {
   }
 
   @Test
-  void configHashIsStableAndFollowsEveryInput() {
-    String base = ConfigHash.of(ObjectsFixture.effective(spec(MANAGED, Map.of())));
-    assertThat(ConfigHash.of(ObjectsFixture.effective(spec(MANAGED, Map.of())))).isEqualTo(base).hasSize(16);
-    assertThat(ConfigHash.of(ObjectsFixture.effective(spec(EXTERNAL, Map.of())))).isNotEqualTo(base);
-    assertThat(ConfigHash.of(ObjectsFixture.effective(spec(MANAGED,
-        Map.of("a", new FallbackEntitlement(true, null, null, null, null)))))).isNotEqualTo(base);
-  }
-
-  @Test
-  void sidecarContainerIsRestrictedProbedAndReadsItsSecret() {
-    Container container = SidecarContainerRenderer.render(ObjectsFixture.effective(spec(MANAGED, Map.of())), "127.0.0.1");
-    assertThat(container.getName()).isEqualTo("stigg-sidecar");
-    assertThat(container.getImage()).isEqualTo("sidecar:1");
-    assertThat(container.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("main-sidecar-env");
-    EnvVar apiKey = container.getEnv().get(0);
-    assertThat(apiKey.getValue()).isNull();
-    assertThat(apiKey.getValueFrom().getSecretKeyRef().getName()).isEqualTo("stigg");
-    assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
-        .contains(org.assertj.core.groups.Tuple.tuple("GRPC_BIND_ADDRESS", "127.0.0.1"));
-    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
-    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-    assertThat(container.getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(container.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/tmp");
-  }
-
-  @Test
   void managedRedisIsOneEphemeralNonRootReplicaBehindAService() {
-    EffectiveSpec spec = ObjectsFixture.effective(spec(MANAGED, Map.of()));
+    EffectiveSpec spec = effective(spec(MANAGED, Map.of()));
     Deployment redis = RedisRenderer.deployment(spec, spec.managedRedis().orElseThrow());
     assertThat(redis.getMetadata().getName()).isEqualTo("main-redis");
     assertThat(redis.getSpec().getReplicas()).isOne();
@@ -112,7 +95,7 @@ class RenderersTest {
 
   @Test
   void persistentCacheSharesTheConfigAndRollsWhenItChanges() {
-    EffectiveSpec spec = ObjectsFixture.effective(spec(MANAGED, Map.of()));
+    EffectiveSpec spec = effective(spec(MANAGED, Map.of()));
     Deployment deployment = PersistentCacheRenderer.deployment(spec, spec.persistentCache().orElseThrow());
     assertThat(deployment.getMetadata().getName()).isEqualTo("main-persistent-cache");
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
@@ -125,7 +108,7 @@ class RenderersTest {
 
   @Test
   void standaloneServesOtherPodsBehindAServiceAndABudget() {
-    EffectiveSpec spec = ObjectsFixture.effective(spec(MANAGED, Map.of()));
+    EffectiveSpec spec = effective(spec(MANAGED, Map.of()));
     Deployment deployment = StandaloneRenderer.deployment(spec, spec.standalone().orElseThrow());
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -142,8 +125,8 @@ class RenderersTest {
 
   @Test
   void equalSpecsRenderEqualObjects() {
-    List<?> first = ManifestRenderer.render(ObjectsFixture.effective(spec(MANAGED, Map.of("a", new FallbackEntitlement(true, 1, null, null, null)))));
-    List<?> second = ManifestRenderer.render(ObjectsFixture.effective(spec(MANAGED, Map.of("a", new FallbackEntitlement(true, 1, null, null, null)))));
+    List<?> first = ManifestRenderer.render(effective(spec(MANAGED, Map.of("a", new FallbackEntitlement(true, 1, null, null, null)))));
+    List<?> second = ManifestRenderer.render(effective(spec(MANAGED, Map.of("a", new FallbackEntitlement(true, 1, null, null, null)))));
     assertThat(first).isEqualTo(second).hasSize(7);
   }
 }

@@ -1,6 +1,6 @@
 package dev.stiggsidecar.webhook.admission;
 
-import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.api.model.StiggSidecar;
 import java.util.List;
 import java.util.Optional;
 

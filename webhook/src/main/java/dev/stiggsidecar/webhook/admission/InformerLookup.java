@@ -1,6 +1,6 @@
 package dev.stiggsidecar.webhook.admission;
 
-import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.api.model.StiggSidecar;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;

@@ -1,10 +1,10 @@
 package dev.stiggsidecar.webhook.admission;
 
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.InvalidSpecException;
-import dev.stiggsidecar.operator.model.OperatorDefaults;
-import dev.stiggsidecar.operator.model.StiggSidecar;
-import dev.stiggsidecar.operator.render.ConfigHash;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.InvalidSpecException;
+import dev.stiggsidecar.api.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.StiggSidecar;
+import dev.stiggsidecar.api.pod.ConfigHash;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.Optional;

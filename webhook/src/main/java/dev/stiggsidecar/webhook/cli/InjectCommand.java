@@ -1,11 +1,11 @@
 package dev.stiggsidecar.webhook.cli;
 
 import dev.stiggsidecar.contract.InjectionKeys;
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.InjectionSpec.NativeSidecarMode;
-import dev.stiggsidecar.operator.model.InvalidSpecException;
-import dev.stiggsidecar.operator.model.OperatorDefaults;
-import dev.stiggsidecar.operator.model.StiggSidecar;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.InjectionSpec.NativeSidecarMode;
+import dev.stiggsidecar.api.model.InvalidSpecException;
+import dev.stiggsidecar.api.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.StiggSidecar;
 import dev.stiggsidecar.webhook.mutation.Overrides;
 import dev.stiggsidecar.webhook.mutation.PodMutator;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -2,9 +2,9 @@ package dev.stiggsidecar.webhook.mutation;
 
 import dev.stiggsidecar.contract.InjectionKeys;
 import dev.stiggsidecar.contract.SidecarEnv;
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.render.ConfigHash;
-import dev.stiggsidecar.operator.render.SidecarContainerRenderer;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.pod.ConfigHash;
+import dev.stiggsidecar.api.pod.SidecarContainerRenderer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.OperatorDefaults;
-import dev.stiggsidecar.operator.model.SecretKeyRef;
-import dev.stiggsidecar.operator.model.StiggSidecar;
-import dev.stiggsidecar.operator.model.StiggSidecarSpec;
-import dev.stiggsidecar.operator.render.ConfigHash;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.SecretKeyRef;
+import dev.stiggsidecar.api.model.StiggSidecar;
+import dev.stiggsidecar.api.model.StiggSidecarSpec;
+import dev.stiggsidecar.api.pod.ConfigHash;
 import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

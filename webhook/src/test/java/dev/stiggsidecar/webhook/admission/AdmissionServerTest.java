@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.OperatorDefaults;
 import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
 import dev.stiggsidecar.webhook.tls.CertificateIssuer;
 import dev.stiggsidecar.webhook.tls.ReloadingKeyManager;

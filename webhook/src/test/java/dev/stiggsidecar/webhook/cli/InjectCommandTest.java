@@ -2,7 +2,7 @@ package dev.stiggsidecar.webhook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stiggsidecar.operator.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.OperatorDefaults;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -2,12 +2,12 @@ package dev.stiggsidecar.webhook.mutation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stiggsidecar.operator.model.EffectiveSpec;
-import dev.stiggsidecar.operator.model.OperatorDefaults;
-import dev.stiggsidecar.operator.model.SecretKeyRef;
-import dev.stiggsidecar.operator.model.StiggSidecar;
-import dev.stiggsidecar.operator.model.StiggSidecarSpec;
-import dev.stiggsidecar.operator.render.ConfigHash;
+import dev.stiggsidecar.api.model.EffectiveSpec;
+import dev.stiggsidecar.api.model.OperatorDefaults;
+import dev.stiggsidecar.api.model.SecretKeyRef;
+import dev.stiggsidecar.api.model.StiggSidecar;
+import dev.stiggsidecar.api.model.StiggSidecarSpec;
+import dev.stiggsidecar.api.pod.ConfigHash;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;

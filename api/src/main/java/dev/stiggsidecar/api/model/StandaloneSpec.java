@@ -1,0 +1,13 @@
+package dev.stiggsidecar.api.model;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** Sidecars as a Deployment behind a Service, for applications that cannot take an injected one. */
+public record StandaloneSpec(
+    @JsonPropertyDescription("Run the standalone Deployment, Service and PodDisruptionBudget. Default false.")
+    Boolean enabled,
+    @Min(1) @Max(50)
+    @JsonPropertyDescription("Replicas; default 2.")
+    Integer replicas) {}

@@ -1,0 +1,57 @@
+package dev.stiggsidecar.api.pod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stiggsidecar.api.model.CacheSpec;
+import dev.stiggsidecar.api.model.ExternalRedisSpec;
+import dev.stiggsidecar.api.model.FallbackEntitlement;
+import dev.stiggsidecar.api.model.ManagedRedisSpec;
+import dev.stiggsidecar.api.model.ObjectsFixture;
+import dev.stiggsidecar.api.model.RedisCacheSpec;
+import dev.stiggsidecar.api.model.SecretKeyRef;
+import dev.stiggsidecar.api.model.StiggSidecarSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The pieces of a pod the operator renders and the webhook injects alike, as pure functions of the spec. */
+class PodPiecesTest {
+
+  private static final CacheSpec MANAGED = new CacheSpec(null, new RedisCacheSpec(new ManagedRedisSpec(null, null), null, "prod", 3600));
+  private static final CacheSpec EXTERNAL = new CacheSpec(null, new RedisCacheSpec(null,
+      new ExternalRedisSpec("redis.example", 6380, 2, true, "app", new SecretKeyRef("redis", "password")), "prod", null));
+
+  private static StiggSidecarSpec spec(CacheSpec cache, Map<String, FallbackEntitlement> fallbacks) {
+    return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg", "SERVER_API_KEY"), null, null, null, null,
+        null, "http://stigg-emulator:8080", null, null, fallbacks, cache, null, null, null);
+  }
+
+  @Test
+  void configHashIsStableAndFollowsEveryInput() {
+    String base = ConfigHash.of(ObjectsFixture.effective(spec(MANAGED, Map.of())));
+    assertThat(ConfigHash.of(ObjectsFixture.effective(spec(MANAGED, Map.of())))).isEqualTo(base).hasSize(16);
+    assertThat(ConfigHash.of(ObjectsFixture.effective(spec(EXTERNAL, Map.of())))).isNotEqualTo(base);
+    assertThat(ConfigHash.of(ObjectsFixture.effective(spec(MANAGED,
+        Map.of("a", new FallbackEntitlement(true, null, null, null, null)))))).isNotEqualTo(base);
+  }
+
+  @Test
+  void sidecarContainerIsRestrictedProbedAndReadsItsSecret() {
+    Container container = SidecarContainerRenderer.render(ObjectsFixture.effective(spec(MANAGED, Map.of())), "127.0.0.1");
+    assertThat(container.getName()).isEqualTo("stigg-sidecar");
+    assertThat(container.getImage()).isEqualTo("sidecar:1");
+    assertThat(container.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("main-sidecar-env");
+    EnvVar apiKey = container.getEnv().get(0);
+    assertThat(apiKey.getValue()).isNull();
+    assertThat(apiKey.getValueFrom().getSecretKeyRef().getName()).isEqualTo("stigg");
+    assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+        .contains(org.assertj.core.groups.Tuple.tuple("GRPC_BIND_ADDRESS", "127.0.0.1"));
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/tmp");
+  }
+}
