@@ -1,7 +1,7 @@
 package dev.stiggsidecar.benchmarks;
 
 import dev.stiggsidecar.emulator.AdminClient;
-import dev.stiggsidecar.sidecar.logging.LogSetup;
+import dev.stiggsidecar.logging.LogSetup;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;

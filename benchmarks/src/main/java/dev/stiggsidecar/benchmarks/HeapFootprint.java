@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stiggsidecar.sidecar.cache.CaffeineEntitlementCache;
-import dev.stiggsidecar.sidecar.entitlement.EntityKey;
-import dev.stiggsidecar.sidecar.entitlement.FeatureCatalog;
-import dev.stiggsidecar.sidecar.upstream.EntitlementJson;
+import dev.stiggsidecar.stigg.entitlement.EntityKey;
+import dev.stiggsidecar.stigg.entitlement.FeatureCatalog;
+import dev.stiggsidecar.stigg.upstream.EntitlementJson;
 import java.lang.management.ManagementFactory;
 
 /**

@@ -1,6 +1,6 @@
 package dev.stiggsidecar.persistentcache;
 
-import dev.stiggsidecar.sidecar.realtime.RealtimeMetrics;
+import dev.stiggsidecar.stigg.realtime.RealtimeMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;

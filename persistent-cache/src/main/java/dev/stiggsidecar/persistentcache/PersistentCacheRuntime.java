@@ -1,22 +1,20 @@
 package dev.stiggsidecar.persistentcache;
 
-import dev.stiggsidecar.sidecar.cache.redis.RedisCodec;
-import dev.stiggsidecar.sidecar.cache.redis.RedisGateway;
-import dev.stiggsidecar.sidecar.cache.redis.RedisKeys;
-import dev.stiggsidecar.sidecar.config.RedisSettings;
-import dev.stiggsidecar.sidecar.config.SidecarConfig;
-import dev.stiggsidecar.sidecar.entitlement.FeatureCatalog;
 import dev.stiggsidecar.opshttp.OpsHttpServer;
-import dev.stiggsidecar.sidecar.realtime.Backoff;
-import dev.stiggsidecar.sidecar.realtime.RealtimeFeed;
-import dev.stiggsidecar.sidecar.upstream.SdkIdentity;
+import dev.stiggsidecar.redis.RedisCodec;
+import dev.stiggsidecar.redis.RedisGateway;
+import dev.stiggsidecar.redis.RedisKeys;
+import dev.stiggsidecar.redis.RedisSettings;
+import dev.stiggsidecar.stigg.entitlement.FeatureCatalog;
+import dev.stiggsidecar.stigg.realtime.Backoff;
+import dev.stiggsidecar.stigg.realtime.RealtimeFeed;
+import dev.stiggsidecar.stigg.upstream.SdkIdentity;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +34,8 @@ public final class PersistentCacheRuntime implements AutoCloseable {
   private final RealtimeFeed feed;
   private final OpsHttpServer http;
 
-  private PersistentCacheRuntime(SidecarConfig config, RedisSettings settings) throws IOException {
+  private PersistentCacheRuntime(PersistentCacheConfig config) throws IOException {
+    RedisSettings settings = config.redis();
     scheduler = Executors.newScheduledThreadPool(1, runnable -> {
       Thread thread = new Thread(runnable, "persistent-cache-scheduler");
       thread.setDaemon(true);
@@ -47,10 +46,11 @@ public final class PersistentCacheRuntime implements AutoCloseable {
     writer = new RedisWriter(redis, keys, new RedisCodec(keys, new FeatureCatalog()), metrics, Clock.systemUTC(),
         settings.keysTtl());
     Map<String, Object> headers = new LinkedHashMap<>();
-    headers.put("X-API-KEY", config.apiKey().value());
+    headers.put("X-API-KEY", config.stigg().apiKey().value());
     headers.putAll(SdkIdentity.ofThisProcess().headers());
     headers.put("source", "PERSISTENT_CACHE_SERVICE");
-    feed = new RealtimeFeed(HttpClient.newHttpClient(), config.websocketUrl(), headers, config.upstreamTimeout(),
+    feed = new RealtimeFeed(HttpClient.newHttpClient(), config.stigg().websocketUrl(), headers,
+        config.stigg().upstreamTimeout(),
         scheduler, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), () -> ThreadLocalRandom.current().nextDouble()),
         metrics, writer);
     metrics.gauge("persistent_cache.stream.connected", "1 while Stigg's stream flows", () -> writer.streamConnected() ? 1 : 0);
@@ -63,10 +63,8 @@ public final class PersistentCacheRuntime implements AutoCloseable {
         "/metrics", () -> OpsHttpServer.Answer.prometheus(metrics.scrape())));
   }
 
-  public static PersistentCacheRuntime start(SidecarConfig config) throws IOException {
-    RedisSettings settings = config.redis().orElseThrow(() -> new IllegalArgumentException(
-        "REDIS_ENVIRONMENT_PREFIX is required: the persistent cache writes to Redis"));
-    PersistentCacheRuntime runtime = new PersistentCacheRuntime(config, settings);
+  public static PersistentCacheRuntime start(PersistentCacheConfig config) throws IOException {
+    PersistentCacheRuntime runtime = new PersistentCacheRuntime(config);
     runtime.http.start();
     runtime.redis.start();
     runtime.feed.start();
@@ -81,11 +79,13 @@ public final class PersistentCacheRuntime implements AutoCloseable {
     return writer.streamConnected() && redis.isConnected();
   }
 
-  String scrape() {
+  /** The Prometheus text of its metrics, as {@code /metrics} serves it. */
+  public String scrape() {
     return metrics.scrape();
   }
 
-  RedisWriter writer() {
+  /** What applies Stigg's events to Redis; tests feed it events directly. */
+  public RedisWriter writer() {
     return writer;
   }
 

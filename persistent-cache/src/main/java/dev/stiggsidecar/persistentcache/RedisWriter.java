@@ -3,15 +3,15 @@ package dev.stiggsidecar.persistentcache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stiggsidecar.sidecar.cache.redis.LastWriterWins;
-import dev.stiggsidecar.sidecar.cache.redis.RedisCodec;
-import dev.stiggsidecar.sidecar.cache.redis.RedisGateway;
-import dev.stiggsidecar.sidecar.cache.redis.RedisKeys;
-import dev.stiggsidecar.sidecar.cache.redis.RedisValues;
-import dev.stiggsidecar.sidecar.entitlement.EntityKey;
-import dev.stiggsidecar.sidecar.entitlement.Usage;
-import dev.stiggsidecar.sidecar.realtime.RealtimeHandler;
-import dev.stiggsidecar.sidecar.upstream.EntitlementJson;
+import dev.stiggsidecar.redis.LastWriterWins;
+import dev.stiggsidecar.redis.RedisCodec;
+import dev.stiggsidecar.redis.RedisGateway;
+import dev.stiggsidecar.redis.RedisKeys;
+import dev.stiggsidecar.redis.RedisValues;
+import dev.stiggsidecar.stigg.entitlement.EntityKey;
+import dev.stiggsidecar.stigg.entitlement.Usage;
+import dev.stiggsidecar.stigg.realtime.RealtimeHandler;
+import dev.stiggsidecar.stigg.upstream.EntitlementJson;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * the same. Staleness is thus bounded by the time Stigg takes to push a change, plus the length of
  * any gap before the reconnect that follows it, and by {@code REDIS_KEYS_TTL_IN_SECS} in any case.
  */
-final class RedisWriter implements RealtimeHandler {
+public final class RedisWriter implements RealtimeHandler {
 
   private static final Logger log = LoggerFactory.getLogger(RedisWriter.class);
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stiggsidecar.emulator.EmulatorSettings;
 import dev.stiggsidecar.emulator.StiggEmulator;
-import dev.stiggsidecar.sidecar.RedisProcess;
+import dev.stiggsidecar.redistest.RedisProcess;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

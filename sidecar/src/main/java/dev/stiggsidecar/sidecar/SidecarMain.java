@@ -1,9 +1,9 @@
 package dev.stiggsidecar.sidecar;
 
-import dev.stiggsidecar.sidecar.config.ConfigException;
+import dev.stiggsidecar.contract.ConfigException;
+import dev.stiggsidecar.logging.LogSetup;
 import dev.stiggsidecar.sidecar.config.ConfigLoader;
 import dev.stiggsidecar.sidecar.config.SidecarConfig;
-import dev.stiggsidecar.sidecar.logging.LogSetup;
 import java.io.IOException;
 import java.util.List;
 import org.slf4j.Logger;

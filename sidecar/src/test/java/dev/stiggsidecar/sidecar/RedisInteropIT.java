@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.stiggsidecar.emulator.EmulatorSettings;
 import dev.stiggsidecar.emulator.NodeSdk;
 import dev.stiggsidecar.emulator.StiggEmulator;
+import dev.stiggsidecar.redistest.RedisProcess;
 import io.stigg.sidecar.proto.v1.EnumEntitlementOptions;
 import io.stigg.sidecar.proto.v1.GetEnumEntitlementRequest;
 import io.stigg.sidecar.proto.v1.GetMeteredEntitlementRequest;

@@ -1,14 +1,14 @@
 package dev.stiggsidecar.sidecar.cache;
 
-import dev.stiggsidecar.sidecar.entitlement.CreditBalance;
-import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
-import dev.stiggsidecar.sidecar.entitlement.EntityKey;
-import dev.stiggsidecar.sidecar.entitlement.FeatureType;
-import dev.stiggsidecar.sidecar.entitlement.Usage;
-import dev.stiggsidecar.sidecar.logging.ThrottledLog;
+import dev.stiggsidecar.logging.ThrottledLog;
 import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
-import dev.stiggsidecar.sidecar.upstream.StiggApiClient;
-import dev.stiggsidecar.sidecar.upstream.UpstreamException;
+import dev.stiggsidecar.stigg.entitlement.CreditBalance;
+import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.stigg.entitlement.EntityKey;
+import dev.stiggsidecar.stigg.entitlement.FeatureType;
+import dev.stiggsidecar.stigg.entitlement.Usage;
+import dev.stiggsidecar.stigg.upstream.StiggApiClient;
+import dev.stiggsidecar.stigg.upstream.UpstreamException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.stiggsidecar.sidecar.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
-import dev.stiggsidecar.sidecar.entitlement.EntityKey;
+import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 

@@ -1,7 +1,7 @@
 package dev.stiggsidecar.sidecar.cache;
 
-import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
-import dev.stiggsidecar.sidecar.entitlement.EntityKey;
+import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 

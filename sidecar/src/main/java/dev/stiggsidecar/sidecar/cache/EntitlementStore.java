@@ -1,8 +1,8 @@
 package dev.stiggsidecar.sidecar.cache;
 
-import dev.stiggsidecar.sidecar.entitlement.CreditBalance;
-import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
-import dev.stiggsidecar.sidecar.entitlement.EntityKey;
+import dev.stiggsidecar.stigg.entitlement.CreditBalance;
+import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 

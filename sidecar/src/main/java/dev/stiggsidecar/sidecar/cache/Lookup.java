@@ -1,6 +1,6 @@
 package dev.stiggsidecar.sidecar.cache;
 
-import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,8 @@
 package dev.stiggsidecar.sidecar.config;
 
+import dev.stiggsidecar.redis.RedisSettings;
 import dev.stiggsidecar.sidecar.decision.FallbackValue;
+import dev.stiggsidecar.stigg.upstream.ApiKey;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

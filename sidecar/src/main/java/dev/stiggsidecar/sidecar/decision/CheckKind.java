@@ -1,7 +1,7 @@
 package dev.stiggsidecar.sidecar.decision;
 
-import dev.stiggsidecar.sidecar.entitlement.Feature;
-import dev.stiggsidecar.sidecar.entitlement.FeatureType;
+import dev.stiggsidecar.stigg.entitlement.Feature;
+import dev.stiggsidecar.stigg.entitlement.FeatureType;
 
 /** What a check asks about: one of the four typed checks, or a generic check of any type. */
 public enum CheckKind {

@@ -1,7 +1,7 @@
 package dev.stiggsidecar.sidecar.decision;
 
-import dev.stiggsidecar.sidecar.entitlement.DenialReason;
-import dev.stiggsidecar.sidecar.entitlement.Entitlement;
+import dev.stiggsidecar.stigg.entitlement.DenialReason;
+import dev.stiggsidecar.stigg.entitlement.Entitlement;
 import java.util.Optional;
 
 /**

@@ -1,11 +1,11 @@
 package dev.stiggsidecar.sidecar.decision;
 
-import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
-import dev.stiggsidecar.sidecar.entitlement.DenialReason;
-import dev.stiggsidecar.sidecar.entitlement.Entitlement;
-import dev.stiggsidecar.sidecar.entitlement.FeatureType;
-import dev.stiggsidecar.sidecar.entitlement.MeterType;
-import dev.stiggsidecar.sidecar.entitlement.Usage;
+import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.stigg.entitlement.DenialReason;
+import dev.stiggsidecar.stigg.entitlement.Entitlement;
+import dev.stiggsidecar.stigg.entitlement.FeatureType;
+import dev.stiggsidecar.stigg.entitlement.MeterType;
+import dev.stiggsidecar.stigg.entitlement.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

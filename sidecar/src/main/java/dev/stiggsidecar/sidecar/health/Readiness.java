@@ -2,7 +2,7 @@ package dev.stiggsidecar.sidecar.health;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stiggsidecar.sidecar.realtime.RealtimeFeed;
+import dev.stiggsidecar.stigg.realtime.RealtimeFeed;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;

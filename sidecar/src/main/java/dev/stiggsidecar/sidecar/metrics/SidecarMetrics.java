@@ -1,5 +1,7 @@
 package dev.stiggsidecar.sidecar.metrics;
 
+import dev.stiggsidecar.stigg.realtime.RealtimeMetrics;
+import dev.stiggsidecar.stigg.upstream.UpstreamMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +24,7 @@ import java.util.function.Supplier;
  * Stigg's sidecar ({@code sidecar_cache_hits_total}, ...) so existing dashboards and alerts keep
  * working; the rest are additions. Counters are created once, so the hot path only increments.
  */
-public final class SidecarMetrics implements dev.stiggsidecar.sidecar.realtime.RealtimeMetrics, AutoCloseable {
+public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();

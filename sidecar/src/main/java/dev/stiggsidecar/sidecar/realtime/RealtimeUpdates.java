@@ -2,9 +2,10 @@ package dev.stiggsidecar.sidecar.realtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stiggsidecar.sidecar.cache.EntitlementStore;
-import dev.stiggsidecar.sidecar.entitlement.CreditBalance;
-import dev.stiggsidecar.sidecar.entitlement.EntityKey;
-import dev.stiggsidecar.sidecar.upstream.EntitlementJson;
+import dev.stiggsidecar.stigg.entitlement.CreditBalance;
+import dev.stiggsidecar.stigg.entitlement.EntityKey;
+import dev.stiggsidecar.stigg.realtime.RealtimeHandler;
+import dev.stiggsidecar.stigg.upstream.EntitlementJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package dev.stiggsidecar.sidecar.usage;
 
-import dev.stiggsidecar.sidecar.entitlement.Usage;
-import dev.stiggsidecar.sidecar.upstream.UsageEvent;
-import dev.stiggsidecar.sidecar.upstream.UsageMeasurement;
-import dev.stiggsidecar.sidecar.upstream.UsageReport;
+import dev.stiggsidecar.stigg.entitlement.Usage;
+import dev.stiggsidecar.stigg.upstream.UsageEvent;
+import dev.stiggsidecar.stigg.upstream.UsageMeasurement;
+import dev.stiggsidecar.stigg.upstream.UsageReport;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.UUID;

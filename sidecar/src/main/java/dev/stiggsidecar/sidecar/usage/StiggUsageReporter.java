@@ -1,10 +1,10 @@
 package dev.stiggsidecar.sidecar.usage;
 
 import dev.stiggsidecar.sidecar.cache.EntitlementStore;
-import dev.stiggsidecar.sidecar.upstream.StiggApiClient;
-import dev.stiggsidecar.sidecar.upstream.UsageEvent;
-import dev.stiggsidecar.sidecar.upstream.UsageMeasurement;
-import dev.stiggsidecar.sidecar.upstream.UsageReport;
+import dev.stiggsidecar.stigg.upstream.StiggApiClient;
+import dev.stiggsidecar.stigg.upstream.UsageEvent;
+import dev.stiggsidecar.stigg.upstream.UsageMeasurement;
+import dev.stiggsidecar.stigg.upstream.UsageReport;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

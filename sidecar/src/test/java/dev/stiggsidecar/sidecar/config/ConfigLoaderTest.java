@@ -3,6 +3,8 @@ package dev.stiggsidecar.sidecar.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stiggsidecar.contract.ConfigException;
+import dev.stiggsidecar.redis.RedisSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,14 +2,14 @@ package dev.stiggsidecar.sidecar.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
-import dev.stiggsidecar.sidecar.entitlement.DenialReason;
-import dev.stiggsidecar.sidecar.entitlement.Entitlement;
-import dev.stiggsidecar.sidecar.entitlement.Feature;
-import dev.stiggsidecar.sidecar.entitlement.FeatureType;
-import dev.stiggsidecar.sidecar.entitlement.MeterType;
-import dev.stiggsidecar.sidecar.entitlement.ResetPeriod;
-import dev.stiggsidecar.sidecar.entitlement.Usage;
+import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.stigg.entitlement.DenialReason;
+import dev.stiggsidecar.stigg.entitlement.Entitlement;
+import dev.stiggsidecar.stigg.entitlement.Feature;
+import dev.stiggsidecar.stigg.entitlement.FeatureType;
+import dev.stiggsidecar.stigg.entitlement.MeterType;
+import dev.stiggsidecar.stigg.entitlement.ResetPeriod;
+import dev.stiggsidecar.stigg.entitlement.Usage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,9 @@
 package dev.stiggsidecar.sidecar.cache.redis;
 
+import dev.stiggsidecar.redis.TrackedReads;
 import dev.stiggsidecar.sidecar.cache.EntitlementCache;
-import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
-import dev.stiggsidecar.sidecar.entitlement.EntityKey;
+import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * tracking is not confirmed on the current connection (at start, after a reconnect) nothing is
  * stored, and a lost connection empties the near cache: invalidations may have been missed.
  */
-final class NearCache {
+final class NearCache implements TrackedReads {
 
   private final EntitlementCache cache;
   private final Map<String, Set<EntityKey>> readers = new ConcurrentHashMap<>();
@@ -54,7 +55,8 @@ final class NearCache {
   }
 
   /** Redis says {@code redisKey} changed. */
-  void invalidate(String redisKey) {
+  @Override
+  public void invalidate(String redisKey) {
     epoch.incrementAndGet();
     Set<EntityKey> keys = readers.remove(redisKey);
     if (keys != null) {
@@ -63,19 +65,22 @@ final class NearCache {
   }
 
   /** Tracking is (again) confirmed on a fresh connection. */
-  void trackingOn() {
+  @Override
+  public void trackingOn() {
     clear();
     tracking = true;
   }
 
   /** The connection is lost: invalidations may be missed until tracking is confirmed again. */
-  void trackingLost() {
+  @Override
+  public void trackingLost() {
     tracking = false;
     clear();
   }
 
   /** Redis announced that everything changed (a flush). */
-  void clear() {
+  @Override
+  public void clear() {
     epoch.incrementAndGet();
     readers.clear();
     cache.invalidateAll();

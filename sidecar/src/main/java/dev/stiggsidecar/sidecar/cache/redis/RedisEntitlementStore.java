@@ -1,19 +1,25 @@
 package dev.stiggsidecar.sidecar.cache.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stiggsidecar.logging.ThrottledLog;
+import dev.stiggsidecar.redis.LastWriterWins;
+import dev.stiggsidecar.redis.RedisCodec;
+import dev.stiggsidecar.redis.RedisGateway;
+import dev.stiggsidecar.redis.RedisKeys;
+import dev.stiggsidecar.redis.RedisSettings;
+import dev.stiggsidecar.redis.RedisValues;
+import dev.stiggsidecar.redis.TrackedReads;
 import dev.stiggsidecar.sidecar.cache.EntitlementCache;
 import dev.stiggsidecar.sidecar.cache.EntitlementStore;
-import dev.stiggsidecar.sidecar.config.RedisSettings;
 import dev.stiggsidecar.sidecar.cache.Lookup;
-import dev.stiggsidecar.sidecar.entitlement.CreditBalance;
-import dev.stiggsidecar.sidecar.entitlement.CustomerEntitlements;
-import dev.stiggsidecar.sidecar.entitlement.EntityKey;
-import dev.stiggsidecar.sidecar.entitlement.FeatureCatalog;
-import dev.stiggsidecar.sidecar.logging.ThrottledLog;
 import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
-import dev.stiggsidecar.sidecar.upstream.EntitlementJson;
-import dev.stiggsidecar.sidecar.upstream.StiggApiClient;
-import dev.stiggsidecar.sidecar.upstream.UpstreamException;
+import dev.stiggsidecar.stigg.entitlement.CreditBalance;
+import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.stigg.entitlement.EntityKey;
+import dev.stiggsidecar.stigg.entitlement.FeatureCatalog;
+import dev.stiggsidecar.stigg.upstream.EntitlementJson;
+import dev.stiggsidecar.stigg.upstream.StiggApiClient;
+import dev.stiggsidecar.stigg.upstream.UpstreamException;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -80,7 +86,7 @@ public final class RedisEntitlementStore implements EntitlementStore {
       SidecarMetrics metrics, Clock clock, Duration upstreamTimeout) {
     this.signals = new RefetchSignals();
     this.near = nearCache.map(NearCache::new);
-    this.redis = new RedisGateway(settings, scheduler, signals, near);
+    this.redis = new RedisGateway(settings, scheduler, signals::deliver, near.map(TrackedReads.class::cast));
     this.keys = new RedisKeys(settings.environmentPrefix());
     this.codec = new RedisCodec(keys, catalog);
     this.json = json;

@@ -1,0 +1,276 @@
+package dev.stiggsidecar.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stiggsidecar.stigg.entitlement.CreditRate;
+import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
+import dev.stiggsidecar.stigg.entitlement.DenialReason;
+import dev.stiggsidecar.stigg.entitlement.Entitlement;
+import dev.stiggsidecar.stigg.entitlement.EntityKey;
+import dev.stiggsidecar.stigg.entitlement.Feature;
+import dev.stiggsidecar.stigg.entitlement.FeatureCatalog;
+import dev.stiggsidecar.stigg.entitlement.FeatureType;
+import dev.stiggsidecar.stigg.entitlement.MeterType;
+import dev.stiggsidecar.stigg.entitlement.ResetConfiguration;
+import dev.stiggsidecar.stigg.entitlement.ResetPeriod;
+import dev.stiggsidecar.stigg.entitlement.Usage;
+import dev.stiggsidecar.stigg.upstream.EntitlementJson;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Stigg's Redis values, byte for byte as Stigg's SDK 3.95 writes them, and read in both the older
+ * ({@code featureUsage}) and newer ({@code usageData}, with a {@code type}) format.
+ *
+ * <p>The entitlement map is written from the GraphQL fragments exactly as the SDK's cache mapper
+ * does: keys in its order, absent optional values left out, {@code usageLimit: null} kept, dates
+ * of the usage window as epoch milliseconds. A metered feature's usage also gets its own key,
+ * which readers take as authoritative for current usage.
+ */
+public final class RedisCodec {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final RedisKeys keys;
+  private final FeatureCatalog features;
+
+  public RedisCodec(RedisKeys keys, FeatureCatalog features) {
+    this.keys = keys;
+    this.features = features;
+  }
+
+  /**
+   * The values to write for a fetched entitlement list. The entitlement map's timestamp is the
+   * first valid {@code entitlementUpdatedAt}, else now; an empty list is {@code "{}"} with
+   * timestamp 0. Each usage key's timestamp is its {@code usageUpdatedAt}, else now.
+   */
+  public RedisValues values(EntityKey key, JsonNode fragments, long nowMillis) {
+    ObjectNode map = NODES.objectNode();
+    List<RedisValues.Entry> usage = new ArrayList<>();
+    long mapTimestamp = 0;
+    if (fragments != null && fragments.isArray() && !fragments.isEmpty()) {
+      mapTimestamp = nowMillis;
+      boolean found = false;
+      for (JsonNode fragment : fragments) {
+        long updated = EntitlementJson.date(fragment.path("entitlementUpdatedAt"));
+        if (!found && updated != Usage.NO_DATE) {
+          mapTimestamp = updated;
+          found = true;
+        }
+        String featureId = fragment.path("feature").path("refId").asText("");
+        map.set(featureId, cached(fragment));
+        if (isMetered(fragment.path("feature")) && !featureId.isEmpty()) {
+          long usageUpdated = EntitlementJson.date(fragment.path("usageUpdatedAt"));
+          usage.add(new RedisValues.Entry(keys.usage(key, featureId), usageValue(
+              fragment.path("currentUsage").asDouble(0), EntitlementJson.date(fragment.path("usagePeriodStart")),
+              EntitlementJson.periodEnd(fragment)), usageUpdated == Usage.NO_DATE ? nowMillis : usageUpdated));
+        }
+      }
+    }
+    List<RedisValues.Entry> entries = new ArrayList<>();
+    entries.add(new RedisValues.Entry(keys.entitlements(key), map.toString(), mapTimestamp));
+    entries.addAll(usage);
+    return new RedisValues(entries);
+  }
+
+  /** A usage key's value: {@code {"currentUsage":4,"usagePeriodStart":...,"usagePeriodEnd":...}}. */
+  public static String usageValue(double currentUsage, long periodStart, long periodEnd) {
+    ObjectNode value = NODES.objectNode();
+    value.set("currentUsage", number(currentUsage));
+    if (periodStart != Usage.NO_DATE) {
+      value.put("usagePeriodStart", periodStart);
+    }
+    if (periodEnd != Usage.NO_DATE) {
+      value.put("usagePeriodEnd", periodEnd);
+    }
+    return value.toString();
+  }
+
+  /**
+   * The cached entry from an entitlement map and the usage values of its metered features (by
+   * feature id). Empty when the map is unreadable or a metered feature's usage is missing: both are
+   * misses, as for Stigg's SDK.
+   */
+  public Optional<CustomerEntitlements> read(String mapValue, Map<String, String> usageValues, long fetchedAtNanos) {
+    JsonNode map;
+    try {
+      map = JSON.readTree(mapValue);
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+    if (map == null || !map.isObject()) {
+      return Optional.empty();
+    }
+    List<Entitlement> entitlements = new ArrayList<>();
+    int featureless = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      Optional<Entitlement> entitlement = entitlement(field.getValue(), usageValues.get(field.getKey()));
+      if (entitlement.isEmpty() && isMetered(field.getValue().path("calculatedEntitlement").path("feature"))) {
+        return Optional.empty();
+      }
+      if (entitlement.isPresent()) {
+        entitlements.add(entitlement.get());
+      } else {
+        featureless++;
+      }
+    }
+    return Optional.of(CustomerEntitlements.of(entitlements, featureless, fetchedAtNanos));
+  }
+
+  /** The feature ids whose usage lives in its own key, for the second read. */
+  public static List<String> meteredFeatures(String mapValue) {
+    List<String> metered = new ArrayList<>();
+    try {
+      JsonNode map = JSON.readTree(mapValue);
+      if (map != null) {
+        map.fields().forEachRemaining(field -> {
+          if (isMetered(field.getValue().path("calculatedEntitlement").path("feature"))) {
+            metered.add(field.getKey());
+          }
+        });
+      }
+    } catch (JsonProcessingException e) {
+      return List.of();
+    }
+    return metered;
+  }
+
+  private Optional<Entitlement> entitlement(JsonNode cached, String usageValue) {
+    JsonNode calculated = cached.path("calculatedEntitlement");
+    JsonNode featureNode = calculated.path("feature");
+    String id = featureNode.path("id").asText("");
+    Optional<FeatureType> type = FeatureType.fromGraphql(featureNode.path("featureType").asText(""));
+    if (id.isEmpty() || type.isEmpty()) {
+      return Optional.empty();
+    }
+    Feature feature = features.intern(new Feature(id, type.get(),
+        MeterType.fromGraphql(featureNode.path("meterType").asText("")), featureNode.path("units").asText(""),
+        featureNode.path("unitsPlural").asText("")));
+    Entitlement.Builder builder = Entitlement.builder(feature)
+        .unlimited(calculated.path("hasUnlimitedUsage").asBoolean(false))
+        .softLimit(calculated.path("hasSoftLimit").asBoolean(false))
+        .validUntil(EntitlementJson.date(calculated.path("validUntil")));
+    if (calculated.path("usageLimit").isNumber()) {
+      builder.usageLimit(calculated.get("usageLimit").asDouble());
+    }
+    if (calculated.path("accessDeniedReason").isTextual()) {
+      builder.denialReason(DenialReason.fromGraphql(calculated.get("accessDeniedReason").asText()));
+    }
+    if (calculated.path("enumValues").isArray() && !calculated.get("enumValues").isEmpty()) {
+      List<String> values = new ArrayList<>();
+      calculated.get("enumValues").forEach(value -> values.add(value.asText()));
+      builder.enumValues(features.intern(values));
+    }
+    JsonNode rate = calculated.path("creditRate");
+    if (rate.isObject() && rate.path("currencyId").isTextual()) {
+      builder.creditRate(new CreditRate(rate.path("amount").asDouble(0), rate.get("currencyId").asText()));
+    }
+    JsonNode usage = cached.has("usageData") ? cached.path("usageData") : cached.path("featureUsage");
+    if (feature.isMetered()) {
+      if (usageValue == null) {
+        return Optional.empty();
+      }
+      JsonNode current;
+      try {
+        current = JSON.readTree(usageValue);
+      } catch (JsonProcessingException e) {
+        return Optional.empty();
+      }
+      builder.usage(new Usage(current.path("currentUsage").asDouble(0),
+          ResetPeriod.fromGraphql(usage.path("resetPeriod").asText("")), resetConfiguration(usage),
+          EntitlementJson.date(usage.path("usagePeriodAnchor")), EntitlementJson.date(current.path("usagePeriodStart")),
+          EntitlementJson.periodEnd(current)));
+    } else if (usage.path("currentUsage").asDouble(0) != 0) {
+      builder.usage(new Usage(usage.path("currentUsage").asDouble(), Optional.empty(), Optional.empty(),
+          Usage.NO_DATE, Usage.NO_DATE, Usage.NO_DATE));
+    }
+    return Optional.of(builder.build());
+  }
+
+  private Optional<ResetConfiguration> resetConfiguration(JsonNode usage) {
+    JsonNode configuration = usage.path("resetPeriodConfiguration");
+    if (!configuration.isObject()) {
+      return Optional.empty();
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = configuration.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (field.getKey().endsWith("AccordingTo") && field.getValue().isTextual()) {
+        return Optional.of(features.intern(new ResetConfiguration(configuration.path("__typename").asText(""),
+            field.getKey(), field.getValue().asText())));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One map value as the SDK's cache mapper builds it from a GraphQL fragment. */
+  private static ObjectNode cached(JsonNode fragment) {
+    ObjectNode cached = NODES.objectNode();
+    ObjectNode calculated = cached.putObject("calculatedEntitlement");
+    JsonNode feature = fragment.path("feature");
+    if (feature.isObject()) {
+      ObjectNode out = calculated.putObject("feature");
+      out.put("id", feature.path("refId").asText(null));
+      out.put("featureType", feature.path("featureType").asText(null));
+      if (feature.path("meterType").isTextual() && !feature.get("meterType").asText().isEmpty()) {
+        out.put("meterType", feature.get("meterType").asText());
+      }
+      out.put("units", feature.path("featureUnits").asText(""));
+      out.put("unitsPlural", feature.path("featureUnitsPlural").asText(""));
+    }
+    if (fragment.path("resourceId").isTextual() && !fragment.get("resourceId").asText().isEmpty()) {
+      calculated.put("resourceId", fragment.get("resourceId").asText());
+    }
+    calculated.set("usageLimit", fragment.has("usageLimit") ? fragment.get("usageLimit") : NODES.nullNode());
+    calculated.set("hasUnlimitedUsage", fragment.has("hasUnlimitedUsage") ? fragment.get("hasUnlimitedUsage")
+        : NODES.nullNode());
+    calculated.put("hasSoftLimit", fragment.path("hasSoftLimit").asBoolean(false));
+    if (fragment.path("accessDeniedReason").isTextual() && !fragment.get("accessDeniedReason").asText().isEmpty()) {
+      calculated.put("accessDeniedReason", fragment.get("accessDeniedReason").asText());
+    }
+    calculated.set("enumValues", fragment.path("enumValues").isArray() ? fragment.get("enumValues") : NODES.arrayNode());
+    JsonNode validUntil = fragment.path("validUntil");
+    if ((validUntil.isTextual() && !validUntil.asText().isEmpty()) || validUntil.isNumber()) {
+      calculated.set("validUntil", validUntil);
+    }
+    JsonNode rate = fragment.path("creditRate");
+    if (rate.isObject()) {
+      ObjectNode out = calculated.putObject("creditRate");
+      out.set("amount", rate.get("amount"));
+      out.set("currencyId", rate.get("currencyId"));
+    }
+    ObjectNode usage = cached.putObject("featureUsage");
+    usage.set("resetPeriod", fragment.has("resetPeriod") ? fragment.get("resetPeriod") : NODES.nullNode());
+    usage.set("resetPeriodConfiguration", fragment.has("resetPeriodConfiguration")
+        ? fragment.get("resetPeriodConfiguration") : NODES.nullNode());
+    usage.set("currentUsage", fragment.path("currentUsage").isNumber() ? fragment.get("currentUsage") : NODES.numberNode(0));
+    putDate(usage, "usagePeriodAnchor", fragment.path("usagePeriodAnchor"));
+    putDate(usage, "usagePeriodStart", fragment.path("usagePeriodStart"));
+    putDate(usage, "usagePeriodEnd", fragment.path("usagePeriodEnd"));
+    return cached;
+  }
+
+  private static void putDate(ObjectNode node, String field, JsonNode value) {
+    long millis = EntitlementJson.date(value);
+    if (millis != Usage.NO_DATE) {
+      node.put(field, millis);
+    }
+  }
+
+  private static boolean isMetered(JsonNode feature) {
+    String meter = feature.path("meterType").asText("");
+    return "NUMBER".equals(feature.path("featureType").asText()) && ("Incremental".equals(meter)
+        || "Fluctuating".equals(meter));
+  }
+
+  private static JsonNode number(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15 ? NODES.numberNode((long) value) : NODES.numberNode(value);
+  }
+}

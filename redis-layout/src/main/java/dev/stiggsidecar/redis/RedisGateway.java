@@ -1,0 +1,186 @@
+package dev.stiggsidecar.redis;
+
+import dev.stiggsidecar.redis.RedisSettings;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.TrackingArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.push.PushListener;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecar's Redis connections: one for commands, one for pub/sub. They are opened in the
+ * background and retried until Redis answers (the sidecar never waits for Redis to start), then kept
+ * up by Lettuce's reconnect. While Redis is unreachable, commands fail at once instead of queueing,
+ * so checks go to Stigg's API without delay.
+ */
+public final class RedisGateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisGateway.class);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
+
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final ScheduledExecutorService scheduler;
+  private final BiConsumer<String, String> messages;
+  private final Optional<TrackedReads> near;
+  private volatile StatefulRedisConnection<String, String> connection;
+  private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+  private volatile boolean closed;
+
+  /** Connections for a writer: no pub/sub messages to hand on, no near cache to keep coherent. */
+  public RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler) {
+    this(settings, scheduler, (channel, message) -> { }, Optional.empty());
+  }
+
+  /**
+   * @param messages receives every message on the channels the pub/sub connection subscribes to
+   * @param near the near cache to keep coherent with {@code CLIENT TRACKING}, if enabled
+   */
+  public RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler, BiConsumer<String, String> messages,
+      Optional<TrackedReads> near) {
+    RedisURI.Builder builder = RedisURI.builder().withHost(settings.host()).withPort(settings.port())
+        .withDatabase(settings.database()).withSsl(settings.tls()).withTimeout(COMMAND_TIMEOUT);
+    settings.password().ifPresent(password -> settings.username().ifPresentOrElse(
+        username -> builder.withAuthentication(username, password.toCharArray()),
+        () -> builder.withPassword(password.toCharArray())));
+    this.uri = builder.build();
+    this.client = RedisClient.create();
+    this.client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+        .socketOptions(SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).build())
+        .build());
+    this.scheduler = scheduler;
+    this.messages = messages;
+    this.near = near;
+    near.ifPresent(cache -> client.addListener(new RedisConnectionStateListener() {
+      @Override
+      public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+        if (handler == connection) {
+          enableTracking(cache);
+        }
+      }
+
+      @Override
+      public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+        if (handler == connection) {
+          cache.trackingLost();
+        }
+      }
+    }));
+  }
+
+  /** Starts connecting; returns at once. */
+  public void start() {
+    connect();
+  }
+
+  /** The command API, when connected. */
+  public Optional<RedisAsyncCommands<String, String>> commands() {
+    StatefulRedisConnection<String, String> current = connection;
+    return current != null && current.isOpen() ? Optional.of(current.async()) : Optional.empty();
+  }
+
+  public Optional<StatefulRedisPubSubConnection<String, String>> pubSub() {
+    StatefulRedisPubSubConnection<String, String> current = pubSub;
+    return current != null && current.isOpen() ? Optional.of(current) : Optional.empty();
+  }
+
+  public boolean isConnected() {
+    return commands().isPresent() && pubSub().isPresent();
+  }
+
+  private void connect() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (connection == null) {
+        StatefulRedisConnection<String, String> commands = client.connect(StringCodec.UTF8, uri);
+        near.ifPresent(cache -> commands.addListener(invalidations(cache)));
+        connection = commands;
+        near.ifPresent(this::enableTracking);
+      }
+      if (pubSub == null) {
+        StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub(StringCodec.UTF8, uri);
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String channel, String message) {
+            messages.accept(channel, message);
+          }
+        });
+        pubSub = subscriber;
+      }
+      log.info("connected to Redis at {}:{} (db {})", uri.getHost(), uri.getPort(), uri.getDatabase());
+    } catch (RuntimeException e) {
+      log.warn("cannot connect to Redis at {}:{} ({}); answering from Stigg's API meanwhile, retrying",
+          uri.getHost(), uri.getPort(), e.getMessage());
+      scheduler.schedule(this::connect, CONNECT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Asks Redis to track what this connection reads; the near cache serves only once it agrees. */
+  private void enableTracking(TrackedReads cache) {
+    StatefulRedisConnection<String, String> current = connection;
+    if (current == null) {
+      return;
+    }
+    current.async().clientTracking(new TrackingArgs().enabled(true)).whenComplete((ok, error) -> {
+      if (error == null) {
+        cache.trackingOn();
+      } else {
+        cache.trackingLost();
+        log.warn("Redis refused CLIENT TRACKING ({}); the near cache stays off and every check reads Redis. "
+            + "It needs Redis 6 or newer", error.getMessage());
+      }
+    });
+  }
+
+  /** Routes Redis's {@code invalidate} pushes (a list of keys, or none for a flush) to the near cache. */
+  private static PushListener invalidations(TrackedReads cache) {
+    return message -> {
+      if (!"invalidate".equals(message.getType())) {
+        return;
+      }
+      List<Object> content = message.getContent(StringCodec.UTF8::decodeKey);
+      Object keys = content.size() > 1 ? content.get(1) : null;
+      if (keys instanceof List<?> list) {
+        list.forEach(key -> cache.invalidate(String.valueOf(key)));
+      } else {
+        cache.clear();
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (pubSub != null) {
+      pubSub.close();
+    }
+    if (connection != null) {
+      connection.close();
+    }
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}

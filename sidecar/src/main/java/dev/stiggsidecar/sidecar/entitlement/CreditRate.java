@@ -1,4 +1,0 @@
-package dev.stiggsidecar.sidecar.entitlement;
-
-/** What one unit of a credit-priced feature costs, in credits of {@code currencyId}. */
-public record CreditRate(double amount, String currencyId) {}

@@ -1,0 +1,38 @@
+package dev.stiggsidecar.stigg.entitlement;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Interns the parts of entitlements that repeat across customers (features, reset configurations,
+ * enum value lists), so that every cached entitlement shares one instance of each. A catalogue is
+ * small (tens to hundreds of distinct values) while cached entitlements number in the millions, so
+ * this trades a few tiny maps for most of the per-entitlement object and string cost.
+ */
+public final class FeatureCatalog {
+
+  private final ConcurrentMap<Feature, Feature> features = new ConcurrentHashMap<>();
+  private final ConcurrentMap<ResetConfiguration, ResetConfiguration> resetConfigurations = new ConcurrentHashMap<>();
+  private final ConcurrentMap<java.util.List<String>, java.util.List<String>> enumValues = new ConcurrentHashMap<>();
+
+  public Feature intern(Feature feature) {
+    Feature existing = features.putIfAbsent(feature, feature);
+    return existing == null ? feature : existing;
+  }
+
+  public ResetConfiguration intern(ResetConfiguration configuration) {
+    ResetConfiguration existing = resetConfigurations.putIfAbsent(configuration, configuration);
+    return existing == null ? configuration : existing;
+  }
+
+  /** One shared immutable list per distinct list of enum values. */
+  public java.util.List<String> intern(java.util.List<String> values) {
+    java.util.List<String> copy = java.util.List.copyOf(values);
+    java.util.List<String> existing = enumValues.putIfAbsent(copy, copy);
+    return existing == null ? copy : existing;
+  }
+
+  public int size() {
+    return features.size();
+  }
+}
