@@ -8,6 +8,7 @@ import dev.stiggsidecar.redis.RedisSettings;
 import dev.stiggsidecar.stigg.entitlement.FeatureCatalog;
 import dev.stiggsidecar.stigg.realtime.Backoff;
 import dev.stiggsidecar.stigg.realtime.RealtimeFeed;
+import dev.stiggsidecar.stigg.upstream.EntitlementJson;
 import dev.stiggsidecar.stigg.upstream.SdkIdentity;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -43,7 +44,7 @@ public final class PersistentCacheRuntime implements AutoCloseable {
     });
     redis = new RedisGateway(settings, scheduler);
     RedisKeys keys = new RedisKeys(settings.environmentPrefix());
-    writer = new RedisWriter(redis, keys, new RedisCodec(keys, new FeatureCatalog()), metrics, Clock.systemUTC(),
+    writer = new RedisWriter(redis, keys, new RedisCodec(keys, new EntitlementJson(new FeatureCatalog())), metrics, Clock.systemUTC(),
         settings.keysTtl());
     Map<String, Object> headers = new LinkedHashMap<>();
     headers.put("X-API-KEY", config.stigg().apiKey().value());

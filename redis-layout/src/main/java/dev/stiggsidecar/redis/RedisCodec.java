@@ -5,17 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stiggsidecar.stigg.entitlement.CreditRate;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
-import dev.stiggsidecar.stigg.entitlement.DenialReason;
 import dev.stiggsidecar.stigg.entitlement.Entitlement;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
-import dev.stiggsidecar.stigg.entitlement.Feature;
-import dev.stiggsidecar.stigg.entitlement.FeatureCatalog;
-import dev.stiggsidecar.stigg.entitlement.FeatureType;
-import dev.stiggsidecar.stigg.entitlement.MeterType;
-import dev.stiggsidecar.stigg.entitlement.ResetConfiguration;
-import dev.stiggsidecar.stigg.entitlement.ResetPeriod;
 import dev.stiggsidecar.stigg.entitlement.Usage;
 import dev.stiggsidecar.stigg.upstream.EntitlementJson;
 import java.util.ArrayList;
@@ -26,7 +18,9 @@ import java.util.Optional;
 
 /**
  * Stigg's Redis values, byte for byte as Stigg's SDK 3.95 writes them, and read in both the older
- * ({@code featureUsage}) and newer ({@code usageData}, with a {@code type}) format.
+ * ({@code featureUsage}) and newer ({@code usageData}, with a {@code type}) format. Reading turns a
+ * cached value back into the GraphQL fragment it was written from and parses that with {@link
+ * EntitlementJson}: one parser, so an entitlement reads the same from Stigg and from Redis.
  *
  * <p>The entitlement map is written from the GraphQL fragments exactly as the SDK's cache mapper
  * does: keys in its order, absent optional values left out, {@code usageLimit: null} kept, dates
@@ -39,11 +33,11 @@ public final class RedisCodec {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final RedisKeys keys;
-  private final FeatureCatalog features;
+  private final EntitlementJson json;
 
-  public RedisCodec(RedisKeys keys, FeatureCatalog features) {
+  public RedisCodec(RedisKeys keys, EntitlementJson json) {
     this.keys = keys;
-    this.features = features;
+    this.json = json;
   }
 
   /**
@@ -143,71 +137,50 @@ public final class RedisCodec {
     return metered;
   }
 
+  /**
+   * A cached value and, for a metered feature, its usage key's value, as the fragment they were
+   * written from; empty when a metered feature's usage is missing or unreadable.
+   */
   private Optional<Entitlement> entitlement(JsonNode cached, String usageValue) {
     JsonNode calculated = cached.path("calculatedEntitlement");
-    JsonNode featureNode = calculated.path("feature");
-    String id = featureNode.path("id").asText("");
-    Optional<FeatureType> type = FeatureType.fromGraphql(featureNode.path("featureType").asText(""));
-    if (id.isEmpty() || type.isEmpty()) {
-      return Optional.empty();
-    }
-    Feature feature = features.intern(new Feature(id, type.get(),
-        MeterType.fromGraphql(featureNode.path("meterType").asText("")), featureNode.path("units").asText(""),
-        featureNode.path("unitsPlural").asText("")));
-    Entitlement.Builder builder = Entitlement.builder(feature)
-        .unlimited(calculated.path("hasUnlimitedUsage").asBoolean(false))
-        .softLimit(calculated.path("hasSoftLimit").asBoolean(false))
-        .validUntil(EntitlementJson.date(calculated.path("validUntil")));
-    if (calculated.path("usageLimit").isNumber()) {
-      builder.usageLimit(calculated.get("usageLimit").asDouble());
-    }
-    if (calculated.path("accessDeniedReason").isTextual()) {
-      builder.denialReason(DenialReason.fromGraphql(calculated.get("accessDeniedReason").asText()));
-    }
-    if (calculated.path("enumValues").isArray() && !calculated.get("enumValues").isEmpty()) {
-      List<String> values = new ArrayList<>();
-      calculated.get("enumValues").forEach(value -> values.add(value.asText()));
-      builder.enumValues(features.intern(values));
-    }
-    JsonNode rate = calculated.path("creditRate");
-    if (rate.isObject() && rate.path("currencyId").isTextual()) {
-      builder.creditRate(new CreditRate(rate.path("amount").asDouble(0), rate.get("currencyId").asText()));
-    }
+    JsonNode feature = calculated.path("feature");
     JsonNode usage = cached.has("usageData") ? cached.path("usageData") : cached.path("featureUsage");
-    if (feature.isMetered()) {
+    JsonNode current = usage;
+    if (isMetered(feature)) {
       if (usageValue == null) {
         return Optional.empty();
       }
-      JsonNode current;
       try {
         current = JSON.readTree(usageValue);
       } catch (JsonProcessingException e) {
         return Optional.empty();
       }
-      builder.usage(new Usage(current.path("currentUsage").asDouble(0),
-          ResetPeriod.fromGraphql(usage.path("resetPeriod").asText("")), resetConfiguration(usage),
-          EntitlementJson.date(usage.path("usagePeriodAnchor")), EntitlementJson.date(current.path("usagePeriodStart")),
-          EntitlementJson.periodEnd(current)));
-    } else if (usage.path("currentUsage").asDouble(0) != 0) {
-      builder.usage(new Usage(usage.path("currentUsage").asDouble(), Optional.empty(), Optional.empty(),
-          Usage.NO_DATE, Usage.NO_DATE, Usage.NO_DATE));
     }
-    return Optional.of(builder.build());
+    ObjectNode fragment = NODES.objectNode();
+    ObjectNode featureOut = fragment.putObject("feature");
+    copy(feature, "id", featureOut, "refId");
+    copy(feature, "featureType", featureOut, "featureType");
+    copy(feature, "meterType", featureOut, "meterType");
+    copy(feature, "units", featureOut, "featureUnits");
+    copy(feature, "unitsPlural", featureOut, "featureUnitsPlural");
+    for (String field : List.of("usageLimit", "hasUnlimitedUsage", "hasSoftLimit", "accessDeniedReason", "enumValues",
+        "validUntil", "creditRate")) {
+      copy(calculated, field, fragment, field);
+    }
+    for (String field : List.of("resetPeriod", "resetPeriodConfiguration", "usagePeriodAnchor")) {
+      copy(usage, field, fragment, field);
+    }
+    for (String field : List.of("currentUsage", "usagePeriodStart", "usagePeriodEnd")) {
+      copy(current, field, fragment, field);
+    }
+    return json.entitlement(fragment);
   }
 
-  private Optional<ResetConfiguration> resetConfiguration(JsonNode usage) {
-    JsonNode configuration = usage.path("resetPeriodConfiguration");
-    if (!configuration.isObject()) {
-      return Optional.empty();
+  private static void copy(JsonNode from, String field, ObjectNode to, String as) {
+    JsonNode value = from.path(field);
+    if (!value.isMissingNode() && !value.isNull()) {
+      to.set(as, value);
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = configuration.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
-      if (field.getKey().endsWith("AccordingTo") && field.getValue().isTextual()) {
-        return Optional.of(features.intern(new ResetConfiguration(configuration.path("__typename").asText(""),
-            field.getKey(), field.getValue().asText())));
-      }
-    }
-    return Optional.empty();
   }
 
   /** One map value as the SDK's cache mapper builds it from a GraphQL fragment. */

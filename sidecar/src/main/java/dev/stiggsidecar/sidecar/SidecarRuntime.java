@@ -94,7 +94,7 @@ public final class SidecarRuntime implements AutoCloseable {
       if (config.redis().isPresent()) {
         RedisSettings settings = config.redis().get();
         RedisEntitlementStore redisStore = new RedisEntitlementStore(settings, scheduler,
-            settings.nearCache() ? Optional.of(cache) : Optional.empty(), catalog, json, client, metrics, clock,
+            settings.nearCache() ? Optional.of(cache) : Optional.empty(), json, client, metrics, clock,
             config.upstreamTimeout());
         store = redisStore;
         redis = Optional.of(redisStore.gateway());

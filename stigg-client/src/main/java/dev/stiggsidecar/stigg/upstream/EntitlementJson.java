@@ -72,7 +72,7 @@ public final class EntitlementJson {
       builder.denialReason(DenialReason.fromGraphql(reason));
     }
     JsonNode enumValues = fragment.path("enumValues");
-    if (enumValues.isArray()) {
+    if (enumValues.isArray() && !enumValues.isEmpty()) {
       List<String> values = new ArrayList<>(enumValues.size());
       enumValues.forEach(value -> values.add(value.asText()));
       builder.enumValues(features.intern(values));
@@ -129,7 +129,8 @@ public final class EntitlementJson {
     return Optional.empty();
   }
 
+  /** Text, or null when absent or empty: Stigg and its Redis format write an absent unit as either. */
   private static String textOrNull(JsonNode node) {
-    return node.isTextual() ? node.asText() : null;
+    return node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
   }
 }

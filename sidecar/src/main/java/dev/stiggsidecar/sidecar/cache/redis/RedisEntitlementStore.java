@@ -16,7 +16,6 @@ import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
 import dev.stiggsidecar.stigg.entitlement.CreditBalance;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
-import dev.stiggsidecar.stigg.entitlement.FeatureCatalog;
 import dev.stiggsidecar.stigg.upstream.EntitlementJson;
 import dev.stiggsidecar.stigg.upstream.StiggApiClient;
 import dev.stiggsidecar.stigg.upstream.UpstreamException;
@@ -82,13 +81,13 @@ public final class RedisEntitlementStore implements EntitlementStore {
    * @param nearCache the in-process near cache, or empty to read Redis on every check
    */
   public RedisEntitlementStore(RedisSettings settings, ScheduledExecutorService scheduler,
-      Optional<EntitlementCache> nearCache, FeatureCatalog catalog, EntitlementJson json, StiggApiClient upstream,
+      Optional<EntitlementCache> nearCache, EntitlementJson json, StiggApiClient upstream,
       SidecarMetrics metrics, Clock clock, Duration upstreamTimeout) {
     this.signals = new RefetchSignals();
     this.near = nearCache.map(NearCache::new);
     this.redis = new RedisGateway(settings, scheduler, signals::deliver, near.map(TrackedReads.class::cast));
     this.keys = new RedisKeys(settings.environmentPrefix());
-    this.codec = new RedisCodec(keys, catalog);
+    this.codec = new RedisCodec(keys, json);
     this.json = json;
     this.upstream = upstream;
     this.metrics = metrics;
