@@ -58,7 +58,7 @@ public final class WebhookServer implements AutoCloseable {
     boolean nativeSidecars = supportsNativeSidecars(client.getKubernetesVersion());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AdmissionHandler handler = new AdmissionHandler(new ObjectMapper(),
-        new InjectionPolicy(env.getOrDefault("POD_NAMESPACE", "stigg-system")),
+        new InjectionPolicy(env.getOrDefault("POD_NAMESPACE", InjectionPolicy.DEFAULT_OPERATOR_NAMESPACE)),
         new InformerLookup(informer, client),
         OperatorDefaults.fromEnv(env), nativeSidecars, new InjectionMetrics(registry),
         new KubernetesInjectionEvents(client, Clock.systemUTC()));
@@ -106,7 +106,7 @@ public final class WebhookServer implements AutoCloseable {
    * and rotated in the Secret {@code TLS_SECRET_NAME}, with the caBundle kept in step.
    */
   private static WebhookCertificates certificates(Map<String, String> env, KubernetesClient client) {
-    String namespace = env.getOrDefault("POD_NAMESPACE", "stigg-system");
+    String namespace = env.getOrDefault("POD_NAMESPACE", InjectionPolicy.DEFAULT_OPERATOR_NAMESPACE);
     return new WebhookCertificates(client, namespace,
         env.getOrDefault("TLS_SECRET_NAME", "stigg-sidecar-webhook-tls"),
         WebhookCertificates.hosts(env.getOrDefault("WEBHOOK_SERVICE_NAME", "stigg-sidecar-webhook"), namespace,

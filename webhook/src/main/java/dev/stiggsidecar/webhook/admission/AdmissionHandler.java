@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stiggsidecar.contract.InjectionKeys;
-import dev.stiggsidecar.api.model.EffectiveSpec;
 import dev.stiggsidecar.api.model.OperatorDefaults;
-import dev.stiggsidecar.webhook.mutation.InjectionDecision;
+import dev.stiggsidecar.webhook.injection.InjectionPipeline;
+import dev.stiggsidecar.webhook.injection.SidecarConfiguration;
+import dev.stiggsidecar.webhook.injection.StiggSidecarLookup;
 import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
-import dev.stiggsidecar.webhook.mutation.Overrides;
-import dev.stiggsidecar.webhook.mutation.PodMutator;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,16 +18,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One AdmissionReview (v1) in, one out: decode, decide, mutate, patch. A missing or invalid
- * {@code StiggSidecar} admits the pod unchanged with a warning and an event, never a denial;
- * only malformed override annotations are denied, with a message that names them.
+ * One AdmissionReview (v1) in, one out: decode, run the {@link InjectionPipeline}, answer with a
+ * patch. A missing or invalid {@code StiggSidecar} admits the pod unchanged with a warning and an
+ * event, never a denial; only malformed override annotations are denied, with a message that
+ * names them.
  */
 public final class AdmissionHandler {
 
   private final ObjectMapper mapper;
-  private final InjectionPolicy policy;
-  private final SidecarConfiguration configuration;
-  private final boolean serverSupportsNativeSidecars;
+  private final InjectionPipeline pipeline;
   private final InjectionMetrics metrics;
   private final InjectionEvents events;
 
@@ -40,9 +37,8 @@ public final class AdmissionHandler {
   public AdmissionHandler(ObjectMapper mapper, InjectionPolicy policy, StiggSidecarLookup lookup,
       OperatorDefaults defaults, boolean serverSupportsNativeSidecars, InjectionMetrics metrics, InjectionEvents events) {
     this.mapper = mapper;
-    this.policy = policy;
-    this.configuration = new SidecarConfiguration(lookup, defaults);
-    this.serverSupportsNativeSidecars = serverSupportsNativeSidecars;
+    this.pipeline = new InjectionPipeline(policy, new SidecarConfiguration(lookup, defaults),
+        InjectionPipeline.OptIn.REQUIRED, serverSupportsNativeSidecars);
     this.metrics = metrics;
     this.events = events;
   }
@@ -85,34 +81,21 @@ public final class AdmissionHandler {
     String podName = Optional.ofNullable(pod.getMetadata().getName()).orElse(
         Optional.ofNullable(pod.getMetadata().getGenerateName()).orElse("<unnamed>"));
 
-    InjectionDecision decision = policy.decide(namespace, pod.getMetadata().getAnnotations(), namespaceOptedIn);
-    if (decision instanceof InjectionDecision.Skip skip) {
-      metrics.count("skipped", skip.code());
-      return allowed(uid, null, List.of());
+    InjectionPipeline.Outcome outcome = pipeline.inject(namespace, pod, namespaceOptedIn);
+    if (outcome instanceof InjectionPipeline.Outcome.Injected injected) {
+      ArrayNode patch = JsonPatch.between(mapper, podJson, mapper.valueToTree(injected.pod()));
+      metrics.count("injected", patch.isEmpty() ? "already_injected" : "injected");
+      return allowed(uid, patch, injected.warnings());
     }
-    Optional<String> requested = ((InjectionDecision.Inject) decision).configName();
-    Optional<String> restartedFor = Optional.ofNullable(pod.getMetadata().getAnnotations())
-        .map(annotations -> annotations.get(InjectionKeys.RESTARTED_FOR));
-    SidecarConfiguration.Result result = configuration.forPod(namespace, requested, restartedFor);
-    if (result instanceof SidecarConfiguration.Result.Unusable unusable) {
-      return admitWithoutSidecar(uid, namespace, podName, unusable.code(), unusable.reason(), dryRun);
+    if (outcome instanceof InjectionPipeline.Outcome.NotInjected notInjected) {
+      return admitWithoutSidecar(uid, namespace, podName, notInjected.code(), notInjected.reason(), dryRun);
     }
-    SidecarConfiguration.Result.Usable usable = (SidecarConfiguration.Result.Usable) result;
-    EffectiveSpec spec = usable.spec();
-    Overrides.Parsed overrides = Overrides.parse(pod.getMetadata().getAnnotations());
-    if (!overrides.valid()) {
+    if (outcome instanceof InjectionPipeline.Outcome.Denied denied) {
       metrics.count("failed", "invalid_override");
-      return denied(uid, "sidecar injection: " + String.join("; ", overrides.problems()));
+      return denied(uid, denied.reason());
     }
-    boolean nativeSidecar = switch (spec.injection().nativeSidecar()) {
-      case Always -> true;
-      case Never -> false;
-      case Auto -> serverSupportsNativeSidecars;
-    };
-    Pod mutated = PodMutator.mutate(pod, spec, nativeSidecar, overrides.overrides());
-    ArrayNode patch = JsonPatch.between(mapper, podJson, mapper.valueToTree(mutated));
-    metrics.count("injected", patch.isEmpty() ? "already_injected" : "injected");
-    return allowed(uid, patch, usable.warning().stream().toList());
+    metrics.count("skipped", ((InjectionPipeline.Outcome.Skipped) outcome).code());
+    return allowed(uid, null, List.of());
   }
 
   private JsonNode parse(String body) {

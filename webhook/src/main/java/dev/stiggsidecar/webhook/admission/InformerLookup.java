@@ -1,6 +1,7 @@
 package dev.stiggsidecar.webhook.admission;
 
 import dev.stiggsidecar.api.model.StiggSidecar;
+import dev.stiggsidecar.webhook.injection.StiggSidecarLookup;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;

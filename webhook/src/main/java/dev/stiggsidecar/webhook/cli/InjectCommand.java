@@ -1,13 +1,11 @@
 package dev.stiggsidecar.webhook.cli;
 
-import dev.stiggsidecar.contract.InjectionKeys;
-import dev.stiggsidecar.api.model.EffectiveSpec;
-import dev.stiggsidecar.api.model.InjectionSpec.NativeSidecarMode;
-import dev.stiggsidecar.api.model.InvalidSpecException;
 import dev.stiggsidecar.api.model.OperatorDefaults;
 import dev.stiggsidecar.api.model.StiggSidecar;
-import dev.stiggsidecar.webhook.mutation.Overrides;
-import dev.stiggsidecar.webhook.mutation.PodMutator;
+import dev.stiggsidecar.webhook.injection.InjectionPipeline;
+import dev.stiggsidecar.webhook.injection.SidecarConfiguration;
+import dev.stiggsidecar.webhook.injection.StiggSidecarLookup;
+import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -25,14 +23,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code inject -f <workloads.yaml> -c <stiggsidecar.yaml>}: the workloads with the sidecar added,
- * by the same mutation the webhook applies, for clusters without the webhook or for review. Pods
- * and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs
- * are injected unless they opt out; other documents pass through unchanged.
+ * through the webhook's own {@link InjectionPipeline}, for clusters without the webhook or for
+ * review. Pods and the pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and
+ * CronJobs are injected unless they opt out (as {@code istioctl kube-inject} does: given to the
+ * command, a workload counts as opted in); other documents pass through unchanged.
  */
 public final class InjectCommand {
 
@@ -57,50 +55,43 @@ public final class InjectCommand {
       err.println("-c: no StiggSidecar found (apiVersion: sidecar.stigg.io/v1alpha1, kind: StiggSidecar)");
       return 2;
     }
+    InjectionPipeline pipeline = new InjectionPipeline(new InjectionPolicy(InjectionPolicy.DEFAULT_OPERATOR_NAMESPACE),
+        new SidecarConfiguration(fromFile(resources), defaults), InjectionPipeline.OptIn.ASSUMED, nativeSidecarWhenAuto);
     List<String> problems = new ArrayList<>();
     StringBuilder output = new StringBuilder();
     for (String document : documents(workloads)) {
       Object parsed = parse(document);
-      if (!(parsed instanceof HasMetadata object)) {
-        output.append("---\n").append(document.strip()).append('\n');
-        continue;
-      }
-      Optional<PodTemplateSpec> template = template(object);
+      Optional<PodTemplateSpec> template = parsed instanceof HasMetadata object ? template(object) : Optional.empty();
       if (template.isEmpty()) {
         output.append("---\n").append(document.strip()).append('\n');
         continue;
       }
+      HasMetadata object = (HasMetadata) parsed;
       String where = object.getKind() + " " + object.getMetadata().getName();
       PodTemplateSpec podTemplate = template.get();
-      Map<String, String> annotations = podTemplate.getMetadata() == null || podTemplate.getMetadata().getAnnotations() == null
-          ? Map.of() : podTemplate.getMetadata().getAnnotations();
-      if ("false".equalsIgnoreCase(annotations.getOrDefault(InjectionKeys.INJECT, ""))) {
-        output.append(asDocument(object));
-        continue;
-      }
-      Optional<StiggSidecar> resource = select(resources, annotations.get(InjectionKeys.CONFIG), where, problems);
-      Overrides.Parsed overrides = Overrides.parse(annotations);
-      problems.addAll(overrides.problems().stream().map(p -> where + ": " + p).toList());
-      if (resource.isEmpty() || !overrides.valid()) {
-        continue;
-      }
-      try {
-        EffectiveSpec spec = EffectiveSpec.of(resource.get(), defaults);
-        boolean nativeSidecar = spec.injection().nativeSidecar() == NativeSidecarMode.Always
-            || (spec.injection().nativeSidecar() == NativeSidecarMode.Auto && nativeSidecarWhenAuto);
-        Pod pod = new PodBuilder().withMetadata(podTemplate.getMetadata() == null ? new ObjectMeta() : podTemplate.getMetadata())
-            .withSpec(podTemplate.getSpec()).build();
-        Pod mutated = PodMutator.mutate(pod, spec, nativeSidecar, overrides.overrides());
+      Pod pod = new PodBuilder().withMetadata(podTemplate.getMetadata() == null ? new ObjectMeta() : podTemplate.getMetadata())
+          .withSpec(podTemplate.getSpec()).build();
+      String namespace = Optional.ofNullable(object.getMetadata().getNamespace()).orElse("default");
+      InjectionPipeline.Outcome outcome = pipeline.inject(namespace, pod, false);
+      if (outcome instanceof InjectionPipeline.Outcome.Injected injected) {
         if (object instanceof Pod) {
-          output.append(asDocument(new PodBuilder((Pod) object).withMetadata(mutated.getMetadata())
-              .withSpec(mutated.getSpec()).build()));
+          output.append(asDocument(new PodBuilder((Pod) object).withMetadata(injected.pod().getMetadata())
+              .withSpec(injected.pod().getSpec()).build()));
         } else {
-          podTemplate.setMetadata(mutated.getMetadata());
-          podTemplate.setSpec(mutated.getSpec());
+          podTemplate.setMetadata(injected.pod().getMetadata());
+          podTemplate.setSpec(injected.pod().getSpec());
           output.append(asDocument(object));
         }
-      } catch (InvalidSpecException invalid) {
-        problems.add("StiggSidecar " + resource.get().getMetadata().getName() + ": " + String.join("; ", invalid.problems()));
+        injected.warnings().forEach(warning -> err.println("warning: " + where + ": " + warning));
+      } else if (outcome instanceof InjectionPipeline.Outcome.Skipped skipped) {
+        if (!skipped.code().equals("opted_out")) {
+          err.println("note: " + where + " left as it is: " + skipped.reason());
+        }
+        output.append(asDocument(object));
+      } else if (outcome instanceof InjectionPipeline.Outcome.NotInjected notInjected) {
+        problems.add(where + ": " + notInjected.reason());
+      } else {
+        problems.add(where + ": " + ((InjectionPipeline.Outcome.Denied) outcome).reason());
       }
     }
     if (!problems.isEmpty()) {
@@ -111,23 +102,19 @@ public final class InjectCommand {
     return 0;
   }
 
-  private static Optional<StiggSidecar> select(List<StiggSidecar> resources, String requested, String where,
-      List<String> problems) {
-    if (requested != null && !requested.isBlank()) {
-      Optional<StiggSidecar> named = resources.stream().filter(r -> r.getMetadata().getName().equals(requested.trim())).findFirst();
-      if (named.isEmpty()) {
-        problems.add(where + ": StiggSidecar " + requested + " (sidecar.stigg.io/config) is not in the -c file");
+  /** Every resource of the {@code -c} file, whatever the workload's namespace. */
+  private static StiggSidecarLookup fromFile(List<StiggSidecar> resources) {
+    return new StiggSidecarLookup() {
+      @Override
+      public List<StiggSidecar> inNamespace(String namespace) {
+        return resources;
       }
-      return named;
-    }
-    if (resources.size() == 1) {
-      return Optional.of(resources.get(0));
-    }
-    Optional<StiggSidecar> byDefault = resources.stream().filter(r -> r.getMetadata().getName().equals("default")).findFirst();
-    if (byDefault.isEmpty()) {
-      problems.add(where + ": several StiggSidecars and none named default; pick one with sidecar.stigg.io/config");
-    }
-    return byDefault;
+
+      @Override
+      public String where(String namespace) {
+        return "the -c file";
+      }
+    };
   }
 
   private static Optional<PodTemplateSpec> template(HasMetadata object) {

@@ -12,6 +12,9 @@ import java.util.Set;
  */
 public final class InjectionPolicy {
 
+  /** The operator's and webhook's namespace in {@code manifests/}: excluded unless told otherwise. */
+  public static final String DEFAULT_OPERATOR_NAMESPACE = "stigg-system";
+
   private final Set<String> excludedNamespaces;
 
   /** @param operatorNamespace the namespace the operator and webhook run in, excluded like kube-system */

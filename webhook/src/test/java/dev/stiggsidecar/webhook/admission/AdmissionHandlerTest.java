@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stiggsidecar.webhook.injection.StiggSidecarLookup;
 import dev.stiggsidecar.api.model.EffectiveSpec;
 import dev.stiggsidecar.api.model.OperatorDefaults;
 import dev.stiggsidecar.api.model.SecretKeyRef;

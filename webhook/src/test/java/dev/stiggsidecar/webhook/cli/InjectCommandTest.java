@@ -81,8 +81,20 @@ class InjectCommandTest {
         spec: {containers: [{name: a, image: a:1}]}
         """;
     assertThat(run(pod, true)).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Pod p: annotation sidecar.stigg.io/log-level");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Pod p: sidecar injection: annotation sidecar.stigg.io/log-level");
     assertThat(out.size()).isZero();
+  }
+
+  @Test
+  void optOutIsReadAsTheWebhookReadsIt() {
+    String pod = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, annotations: {sidecar.stigg.io/inject: " False "}}
+        spec: {containers: [{name: a, image: a:1}]}
+        """;
+    assertThat(run(pod, true)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("stigg-sidecar");
   }
 
   private int run(String workloads, boolean nativeSidecar) {

@@ -127,7 +127,7 @@ class PodMutatorTest {
   void generatedPodsKeepEverythingOfTheUsersAndAreIdempotent() {
     Random random = new Random(20261127);
     for (int i = 0; i < 500; i++) {
-      Pod original = randomPod(random);
+      Pod original = GeneratedPods.random(random);
       boolean nativeSidecar = random.nextBoolean();
       Pod once = PodMutator.mutate(original, spec(), nativeSidecar, Overrides.NONE);
       assertThat(PodMutator.mutate(once, spec(), nativeSidecar, Overrides.NONE)).as("pod %d", i).isEqualTo(once);
@@ -149,31 +149,5 @@ class PodMutatorTest {
           .containsExactlyElementsOf(initBefore);
       assertThat(once.getMetadata().getAnnotations()).containsAllEntriesOf(original.getMetadata().getAnnotations());
     }
-  }
-
-  private static Pod randomPod(Random random) {
-    List<Container> containers = new ArrayList<>();
-    int count = 1 + random.nextInt(4);
-    for (int c = 0; c < count; c++) {
-      List<EnvVar> env = new ArrayList<>();
-      for (int e = 0; e < random.nextInt(4); e++) {
-        String name = random.nextInt(5) == 0 ? "STIGG_SIDECAR_HOST" : "VAR_" + e;
-        if (env.stream().noneMatch(v -> v.getName().equals(name))) {
-          env.add(new EnvVar(name, "v" + random.nextInt(100), null));
-        }
-      }
-      containers.add(new ContainerBuilder().withName("c" + c).withImage("img" + random.nextInt(9))
-          .withEnv(env.isEmpty() && random.nextBoolean() ? null : env).build());
-    }
-    PodBuilder pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("shop")
-        .addToAnnotations("team", "t" + random.nextInt(3)).endMetadata()
-        .withNewSpec().withContainers(containers).endSpec();
-    if (random.nextBoolean()) {
-      pod.editSpec().addNewInitContainer().withName("init").withImage("init:1").endInitContainer().endSpec();
-    }
-    if (random.nextBoolean()) {
-      pod.editSpec().addToVolumes(new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build()).endSpec();
-    }
-    return pod.build();
   }
 }

@@ -1,4 +1,4 @@
-package dev.stiggsidecar.webhook.admission;
+package dev.stiggsidecar.webhook.injection;
 
 import dev.stiggsidecar.api.model.EffectiveSpec;
 import dev.stiggsidecar.api.model.InvalidSpecException;
@@ -21,12 +21,12 @@ import org.slf4j.LoggerFactory;
  * the resource is read from the API server instead, so a restart never brings back the
  * configuration it was meant to replace.
  */
-final class SidecarConfiguration {
+public final class SidecarConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(SidecarConfiguration.class);
 
   /** The outcome for one pod. */
-  sealed interface Result {
+  public sealed interface Result {
 
     /** Inject with this spec; {@code warning} when the operator expected another configuration. */
     record Usable(EffectiveSpec spec, String configHash, Optional<String> warning) implements Result {}
@@ -38,7 +38,7 @@ final class SidecarConfiguration {
   private final StiggSidecarLookup lookup;
   private final OperatorDefaults defaults;
 
-  SidecarConfiguration(StiggSidecarLookup lookup, OperatorDefaults defaults) {
+  public SidecarConfiguration(StiggSidecarLookup lookup, OperatorDefaults defaults) {
     this.lookup = lookup;
     this.defaults = defaults;
   }
@@ -47,7 +47,7 @@ final class SidecarConfiguration {
    * @param requested the name the pod asks for, if any
    * @param restartedFor the configuration hash the operator restarted the pod's workload for, if any
    */
-  Result forPod(String namespace, Optional<String> requested, Optional<String> restartedFor) {
+  public Result forPod(String namespace, Optional<String> requested, Optional<String> restartedFor) {
     Result cached = resolve(lookup.inNamespace(namespace), namespace, requested);
     if (restartedFor.isEmpty() || hashOf(cached).equals(restartedFor)) {
       return cached;
@@ -77,7 +77,7 @@ final class SidecarConfiguration {
   }
 
   private Result resolve(List<StiggSidecar> candidates, String namespace, Optional<String> requested) {
-    ConfigSelection.Result selection = ConfigSelection.select(candidates, namespace, requested);
+    ConfigSelection.Result selection = ConfigSelection.select(candidates, lookup.where(namespace), requested);
     if (selection instanceof ConfigSelection.Result.Missing missing) {
       return new Result.Unusable("config_missing", missing.reason());
     }

@@ -1,4 +1,4 @@
-package dev.stiggsidecar.webhook.admission;
+package dev.stiggsidecar.webhook.injection;
 
 import dev.stiggsidecar.api.model.StiggSidecar;
 import java.util.List;
@@ -12,24 +12,27 @@ final class ConfigSelection {
 
   private ConfigSelection() {}
 
-  /** @return the resource, or a message saying what is missing and how to fix it */
-  static Result select(List<StiggSidecar> candidates, String namespace, Optional<String> requested) {
+  /**
+   * @param where where the candidates come from, for messages ({@code namespace shop}, {@code the -c file})
+   * @return the resource, or a message saying what is missing and how to fix it
+   */
+  static Result select(List<StiggSidecar> candidates, String where, Optional<String> requested) {
     if (requested.isPresent()) {
       return candidates.stream().filter(c -> c.getMetadata().getName().equals(requested.get())).findFirst()
           .<Result>map(Result.Found::new)
           .orElseGet(() -> new Result.Missing("StiggSidecar " + requested.get() + " (named by the pod's "
-              + "sidecar.stigg.io/config annotation) does not exist in namespace " + namespace));
+              + "sidecar.stigg.io/config annotation) does not exist in " + where));
     }
     if (candidates.size() == 1) {
       return new Result.Found(candidates.get(0));
     }
     if (candidates.isEmpty()) {
-      return new Result.Missing("no StiggSidecar in namespace " + namespace
+      return new Result.Missing("no StiggSidecar in " + where
           + "; create one (see manifests/examples/stiggsidecar.yaml) so the sidecar has its API key and settings");
     }
     return candidates.stream().filter(c -> c.getMetadata().getName().equals("default")).findFirst()
         .<Result>map(Result.Found::new)
-        .orElseGet(() -> new Result.Missing(candidates.size() + " StiggSidecars in namespace " + namespace
+        .orElseGet(() -> new Result.Missing(candidates.size() + " StiggSidecars in " + where
             + " and none is named default; name one with the sidecar.stigg.io/config annotation"));
   }
 

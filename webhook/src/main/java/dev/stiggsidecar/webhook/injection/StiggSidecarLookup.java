@@ -1,9 +1,12 @@
-package dev.stiggsidecar.webhook.admission;
+package dev.stiggsidecar.webhook.injection;
 
 import dev.stiggsidecar.api.model.StiggSidecar;
 import java.util.List;
 
-/** The {@code StiggSidecar} resources of a namespace: an informer cache when serving, a fixed list in tests. */
+/**
+ * The {@code StiggSidecar} resources of a namespace: an informer cache when serving, the resources
+ * of a file for {@code inject}, a fixed list in tests.
+ */
 @FunctionalInterface
 public interface StiggSidecarLookup {
 
@@ -15,5 +18,10 @@ public interface StiggSidecarLookup {
    */
   default List<StiggSidecar> inNamespaceFromServer(String namespace) {
     return inNamespace(namespace);
+  }
+
+  /** Where the resources of {@code namespace} come from, for messages that say what is missing. */
+  default String where(String namespace) {
+    return "namespace " + namespace;
   }
 }
