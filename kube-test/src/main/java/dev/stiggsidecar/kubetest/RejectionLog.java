@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Records every request the API server answered with 403 Forbidden or 409 Conflict, including
- * those the code under test catches, logs or retries (events, informers, the framework's own
- * retries), so a test can require that the shipped RBAC forbade nothing and that a writer never
- * raced another.
+ * Records every request the API server answered with 403 Forbidden, and every write to an
+ * existing object (PUT, PATCH) it answered with 409 Conflict, including those the code under test
+ * catches, logs or retries (events, informers, the framework's own retries), so a test can require
+ * that the shipped RBAC forbade nothing and that a writer never raced another. (A 409 to a create
+ * means the object exists already: not a race, and not recorded.)
  */
 public final class RejectionLog implements Interceptor {
 
@@ -23,7 +24,7 @@ public final class RejectionLog implements Interceptor {
   public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
     if (response.code() == 403) {
       forbidden.add(request.method() + " " + request.uri());
-    } else if (response.code() == 409) {
+    } else if (response.code() == 409 && !request.method().equals("POST")) {
       conflicts.add(request.method() + " " + request.uri());
     }
   }

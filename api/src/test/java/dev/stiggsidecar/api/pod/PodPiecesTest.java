@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stiggsidecar.api.model.CacheSpec;
 import dev.stiggsidecar.api.model.ExternalRedisSpec;
 import dev.stiggsidecar.api.model.FallbackEntitlement;
+import dev.stiggsidecar.api.model.InjectionSpec;
 import dev.stiggsidecar.api.model.ManagedRedisSpec;
 import dev.stiggsidecar.api.model.ObjectsFixture;
 import dev.stiggsidecar.api.model.RedisCacheSpec;
@@ -25,6 +26,29 @@ class PodPiecesTest {
   private static StiggSidecarSpec spec(CacheSpec cache, Map<String, FallbackEntitlement> fallbacks) {
     return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg", "SERVER_API_KEY"), null, null, null, null,
         null, "http://stigg-emulator:8080", null, null, fallbacks, cache, null, null, null);
+  }
+
+  /**
+   * Pinned: a change of this value restarts every injected workload of every user with {@code
+   * rollout: Restart}. Change it only with a change of what shapes the sidecar, never by accident
+   * (a library upgrade, a refactoring).
+   */
+  @Test
+  void configHashOfAKnownSpecIsPinned() {
+    assertThat(ConfigHash.of(ObjectsFixture.effective(spec(MANAGED, Map.of("seats",
+        new FallbackEntitlement(true, null, 5L, null, null)))))).isEqualTo("e6d5c938518bec89");
+  }
+
+  @Test
+  void howOutdatedPodsAreHandledIsNotPartOfTheirConfiguration() {
+    StiggSidecarSpec base = spec(MANAGED, Map.of());
+    StiggSidecarSpec restarting = new StiggSidecarSpec(null, null, base.apiKeySecretRef(), null, null, null, null, null,
+        base.apiUrl(), null, null, Map.of(), MANAGED, null, null, new InjectionSpec(null, null, null, InjectionSpec.RolloutPolicy.Restart));
+    StiggSidecarSpec classic = new StiggSidecarSpec(null, null, base.apiKeySecretRef(), null, null, null, null, null,
+        base.apiUrl(), null, null, Map.of(), MANAGED, null, null, new InjectionSpec(InjectionSpec.NativeSidecarMode.Never, null, null, null));
+    String hash = ConfigHash.of(ObjectsFixture.effective(base));
+    assertThat(ConfigHash.of(ObjectsFixture.effective(restarting))).isEqualTo(hash);
+    assertThat(ConfigHash.of(ObjectsFixture.effective(classic))).isNotEqualTo(hash);
   }
 
   @Test

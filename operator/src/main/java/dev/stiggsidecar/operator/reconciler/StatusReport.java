@@ -10,11 +10,14 @@ import dev.stiggsidecar.api.model.StiggSidecarResources;
 import dev.stiggsidecar.api.model.StiggSidecarStatus;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Observes what exists and writes the truth about it: one condition per owned part, {@code Ready}
@@ -37,6 +40,57 @@ final class StatusReport {
     return new StiggSidecarStatus(resource.getMetadata().getGeneration(), conditions.list(),
         previous == null ? null : previous.configHash(), previous == null ? null : previous.cache(),
         previous == null ? null : previous.injectedPods(), previous == null ? null : previous.lastRolloutTime());
+  }
+
+  /**
+   * Reconciliation failed (an owned object could not be written, the API server refused a
+   * request): {@code Ready} says so with the cause, the other conditions keep what was last
+   * observed, and the operator retries with backoff.
+   */
+  StiggSidecarStatus failed(StiggSidecar resource, Exception problem) {
+    StiggSidecarStatus previous = resource.getStatus();
+    Conditions conditions = conditions(resource);
+    if (previous != null && previous.conditions() != null) {
+      previous.conditions().stream().filter(c -> !Conditions.READY.equals(c.getType()))
+          .forEach(c -> conditions.set(c.getType(), c.getStatus(), c.getReason(), c.getMessage()));
+    }
+    conditions.set(Conditions.READY, "False", "ReconcileError",
+        "reconciliation failed, retrying with backoff: " + cause(problem));
+    return new StiggSidecarStatus(resource.getMetadata().getGeneration(), conditions.list(),
+        previous == null ? null : previous.configHash(), previous == null ? null : previous.cache(),
+        previous == null ? null : previous.injectedPods(), previous == null ? null : previous.lastRolloutTime());
+  }
+
+  /**
+   * What failed, on one line and short enough for a condition: for each owned object that could
+   * not be written, its name and the API server's own message.
+   */
+  private static String cause(Exception problem) {
+    Throwable aggregated = problem;
+    while (aggregated != null && !(aggregated instanceof AggregatedOperatorException)) {
+      aggregated = aggregated.getCause();
+    }
+    String message = aggregated instanceof AggregatedOperatorException workflow
+        ? workflow.getAggregatedExceptions().entrySet().stream()
+            .map(failed -> failed.getKey() + ": " + apiServerMessage(failed.getValue()))
+            .collect(Collectors.joining("; "))
+        : apiServerMessage(problem);
+    message = message.replaceAll("\\s+", " ").strip();
+    return message.length() <= 500 ? message : message.substring(0, 497) + "...";
+  }
+
+  /** The API server's message when it refused a request, else the innermost exception's. */
+  private static String apiServerMessage(Throwable problem) {
+    for (Throwable cause = problem; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException refused && refused.getStatus() != null
+          && refused.getStatus().getMessage() != null) {
+        return refused.getStatus().getMessage();
+      }
+      if (cause.getCause() == null || cause.getCause() == cause) {
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+      }
+    }
+    return String.valueOf(problem);
   }
 
   StiggSidecarStatus observe(StiggSidecar resource, EffectiveSpec spec, String configHash, InjectedPodScan pods,

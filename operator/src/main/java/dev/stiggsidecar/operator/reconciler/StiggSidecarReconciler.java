@@ -21,12 +21,14 @@ import dev.stiggsidecar.api.pod.ConfigHash;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +46,8 @@ import java.util.Optional;
  * its namespace and the CRD itself could not be deleted.
  */
 @ControllerConfiguration(name = "stiggsidecar")
+// A failure is retried until it clears: quickly at first, then at most once a minute.
+@GradualRetry(maxAttempts = -1, initialInterval = 1_000, intervalMultiplier = 2, maxInterval = 60_000)
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "config", type = SidecarConfigDependent.class),
     @Dependent(name = "redis-deployment", type = RedisDeploymentDependent.class,
@@ -103,6 +107,15 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar> {
     UpdateControl<StiggSidecar> control = Objects.equals(status, resource.getStatus())
         ? UpdateControl.noUpdate() : UpdateControl.patchStatus(statusOnly(resource, status));
     return control.rescheduleAfter(nextCheck(status, resource));
+  }
+
+  /** The status says why reconciliation failed; the framework logs the exception and retries. */
+  @Override
+  public ErrorStatusUpdateControl<StiggSidecar> updateErrorStatus(StiggSidecar resource, Context<StiggSidecar> context,
+      Exception e) {
+    StiggSidecarStatus status = report.failed(resource, e);
+    events.record(context.getClient(), resource, status);
+    return ErrorStatusUpdateControl.patchStatus(statusOnly(resource, status));
   }
 
   @Override

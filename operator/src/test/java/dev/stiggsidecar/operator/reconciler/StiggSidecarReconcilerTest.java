@@ -25,6 +25,7 @@ import dev.stiggsidecar.api.model.StiggSidecarSpec;
 import dev.stiggsidecar.api.model.StiggSidecarStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -205,6 +206,29 @@ class StiggSidecarReconcilerTest {
     assertThat(current()).isNull();
     assertThat(admin.configMaps().inNamespace(ns).withName("default-sidecar-env").get().getMetadata()
         .getOwnerReferences()).singleElement().satisfies(owner -> assertThat(owner.getUid()).isEqualTo(uid));
+  }
+
+  @Test
+  void aFailedReconciliationSaysWhyInReadyAndRecoversWhenTheCauseGoes() {
+    createApiKeySecret();
+    // Someone else's ConfigMap where the operator's goes: it is not taken over, and the status says why.
+    admin.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+        .withName("default-sidecar-env").endMetadata().addToData("someone", "else's").build()).create();
+    create(spec(null, null, null, Map.of()));
+
+    StiggSidecarStatus failed = awaitStatus(s -> s.conditions() != null
+        && "ReconcileError".equals(condition(s, "Ready").getReason()));
+    assertThat(condition(failed, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(failed, "Ready").getMessage()).startsWith("reconciliation failed, retrying with backoff: ")
+        .endsWith("config: configmaps \"default-sidecar-env\" already exists");
+    assertThat(admin.configMaps().inNamespace(ns).withName("default-sidecar-env").get().getData())
+        .containsOnlyKeys("someone");
+    assertThat(admin.v1().events().inNamespace(ns).list().getItems())
+        .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("ReconcileError"));
+
+    admin.configMaps().inNamespace(ns).withName("default-sidecar-env").delete();
+    StiggSidecarStatus recovered = awaitStatus(s -> isTrue(s, "Ready"));
+    assertThat(condition(recovered, "Ready").getReason()).isEqualTo("AllReady");
   }
 
   @Test
