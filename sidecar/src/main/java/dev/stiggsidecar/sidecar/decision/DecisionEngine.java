@@ -1,5 +1,6 @@
 package dev.stiggsidecar.sidecar.decision;
 
+import dev.stiggsidecar.stigg.entitlement.CreditBalance;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.DenialReason;
 import dev.stiggsidecar.stigg.entitlement.Entitlement;
@@ -59,6 +60,30 @@ public final class DecisionEngine {
         check.requestedValues());
     CheckKind kind = check.kind() == CheckKind.ANY ? CheckKind.of(entitlement.feature()) : check.kind();
     return Decision.evaluated(kind, entitlement, denial == null, denial);
+  }
+
+  /**
+   * A credit check: from the last pushed balance of the currency (access while something
+   * remains); without one, from the access Stigg computed for the entitlements priced in it; with
+   * neither, not entitled.
+   */
+  public CreditDecision decideCredit(CustomerEntitlements entry, String currencyId) {
+    Optional<CreditBalance> balance = entry.creditBalance(currencyId);
+    if (balance.isPresent()) {
+      boolean remains = balance.get().currentBalance() > 0;
+      return new CreditDecision(remains, remains ? Optional.empty() : Optional.of(DenialReason.INSUFFICIENT_CREDITS),
+          balance);
+    }
+    List<Entitlement> priced = entry.all().stream()
+        .filter(entitlement -> entitlement.creditRate().filter(rate -> rate.currencyId().equals(currencyId)).isPresent())
+        .toList();
+    if (priced.isEmpty()) {
+      return new CreditDecision(false, Optional.of(entry.customerExists()
+          ? DenialReason.ENTITLEMENT_NOT_FOUND : DenialReason.CUSTOMER_NOT_FOUND), Optional.empty());
+    }
+    Optional<DenialReason> denial = priced.stream().flatMap(entitlement -> entitlement.denialReason().stream())
+        .findFirst();
+    return new CreditDecision(denial.isEmpty(), denial, Optional.empty());
   }
 
   /** The fallback answer, for when entitlements cannot be had (upstream down, offline). */

@@ -2,6 +2,7 @@ package dev.stiggsidecar.sidecar.grpc;
 
 import com.google.protobuf.Timestamp;
 import dev.stiggsidecar.sidecar.decision.CheckKind;
+import dev.stiggsidecar.sidecar.decision.CreditDecision;
 import dev.stiggsidecar.sidecar.decision.Decision;
 import dev.stiggsidecar.sidecar.decision.FallbackValue;
 import dev.stiggsidecar.sidecar.decision.ListedFallback;
@@ -127,28 +128,27 @@ final class ResponseMapper {
     }
   }
 
-  /** A credit check answered from the last pushed balance of the currency. */
-  static EntitlementV2 creditEntitlement(CreditBalance balance) {
-    EntitlementCurrency.Builder currency = EntitlementCurrency.newBuilder()
-        .setCurrencyId(balance.currencyId()).setDisplayName(balance.displayName());
-    if (!balance.unitSingular().isEmpty()) {
-      currency.setUnitSingular(balance.unitSingular());
-    }
-    if (!balance.unitPlural().isEmpty()) {
-      currency.setUnitPlural(balance.unitPlural());
-    }
-    CreditEntitlement.Builder credit = CreditEntitlement.newBuilder().setCurrency(currency)
-        .setUsageLimit(balance.totalGranted()).setCurrentUsage(balance.totalConsumed())
-        .setRemaining(balance.currentBalance());
-    if (balance.validUntil() != Usage.NO_DATE) {
-      credit.setUsagePeriodEnd(timestamp(balance.validUntil()));
-    }
-    boolean hasAccess = balance.currentBalance() > 0;
-    EntitlementV2.Builder item = EntitlementV2.newBuilder().setHasAccess(hasAccess).setIsFallback(false)
-        .setCredit(credit);
-    if (!hasAccess) {
-      item.setAccessDeniedReason(AccessDeniedReason.ACCESS_DENIED_REASON_INSUFFICIENT_CREDITS);
-    }
+  /** A credit check's answer, with the balance it was decided from when there is one. */
+  static EntitlementV2 creditEntitlement(CreditDecision decision) {
+    EntitlementV2.Builder item = EntitlementV2.newBuilder().setHasAccess(decision.hasAccess()).setIsFallback(false);
+    decision.reason().ifPresent(reason -> item.setAccessDeniedReason(reason(reason)));
+    decision.balance().ifPresent(balance -> {
+      EntitlementCurrency.Builder currency = EntitlementCurrency.newBuilder()
+          .setCurrencyId(balance.currencyId()).setDisplayName(balance.displayName());
+      if (!balance.unitSingular().isEmpty()) {
+        currency.setUnitSingular(balance.unitSingular());
+      }
+      if (!balance.unitPlural().isEmpty()) {
+        currency.setUnitPlural(balance.unitPlural());
+      }
+      CreditEntitlement.Builder credit = CreditEntitlement.newBuilder().setCurrency(currency)
+          .setUsageLimit(balance.totalGranted()).setCurrentUsage(balance.totalConsumed())
+          .setRemaining(balance.currentBalance());
+      if (balance.validUntil() != Usage.NO_DATE) {
+        credit.setUsagePeriodEnd(timestamp(balance.validUntil()));
+      }
+      item.setCredit(credit);
+    });
     return item.build();
   }
 

@@ -69,8 +69,7 @@ final class StrictRequests {
             request = typed.parseRequest(bytes);
           } catch (RuntimeException e) {
             rejected = true;
-            call.close(Status.INVALID_ARGUMENT.withDescription("the request is not a valid " + type + " message"),
-                new Metadata());
+            call.close(GrpcStatuses.malformed(type), new Metadata());
             return;
           }
           delegate.onMessage(request);

@@ -1,7 +1,7 @@
 package dev.stiggsidecar.sidecar.realtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stiggsidecar.sidecar.cache.EntitlementStore;
+import dev.stiggsidecar.sidecar.cache.EntitlementUpdates;
 import dev.stiggsidecar.stigg.entitlement.CreditBalance;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import dev.stiggsidecar.stigg.realtime.RealtimeHandler;
@@ -24,10 +24,10 @@ public final class RealtimeUpdates implements RealtimeHandler {
 
   private static final Logger log = LoggerFactory.getLogger(RealtimeUpdates.class);
 
-  private final EntitlementStore store;
+  private final EntitlementUpdates store;
   private final EntitlementJson json;
 
-  public RealtimeUpdates(EntitlementStore store, EntitlementJson json) {
+  public RealtimeUpdates(EntitlementUpdates store, EntitlementJson json) {
     this.store = store;
     this.json = json;
   }

@@ -1,6 +1,6 @@
 package dev.stiggsidecar.sidecar.usage;
 
-import dev.stiggsidecar.sidecar.cache.EntitlementStore;
+import dev.stiggsidecar.sidecar.cache.EntitlementUpdates;
 import dev.stiggsidecar.stigg.upstream.StiggApiClient;
 import dev.stiggsidecar.stigg.upstream.UsageEvent;
 import dev.stiggsidecar.stigg.upstream.UsageMeasurement;
@@ -15,9 +15,9 @@ import java.util.concurrent.CompletableFuture;
 public final class StiggUsageReporter implements UsageReporter {
 
   private final StiggApiClient upstream;
-  private final EntitlementStore store;
+  private final EntitlementUpdates store;
 
-  public StiggUsageReporter(StiggApiClient upstream, EntitlementStore store) {
+  public StiggUsageReporter(StiggApiClient upstream, EntitlementUpdates store) {
     this.upstream = upstream;
     this.store = store;
   }

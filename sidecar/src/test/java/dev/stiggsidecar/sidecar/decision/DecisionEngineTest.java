@@ -2,6 +2,8 @@ package dev.stiggsidecar.sidecar.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stiggsidecar.stigg.entitlement.CreditBalance;
+import dev.stiggsidecar.stigg.entitlement.CreditRate;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.DenialReason;
 import dev.stiggsidecar.stigg.entitlement.Entitlement;
@@ -203,5 +205,31 @@ class DecisionEngineTest {
 
   private static Check enumCheck(String... values) {
     return new Check(CheckKind.ENUM, "region", OptionalDouble.empty(), List.of(values), Optional.empty());
+  }
+
+  @Test
+  void creditChecksDecideFromThePushedBalanceElseFromWhatStiggComputed() {
+    Feature tokens = new Feature("tokens", FeatureType.NUMBER, Optional.of(MeterType.INCREMENTAL), "", "");
+    Entitlement priced = Entitlement.builder(tokens).creditRate(new CreditRate(0.5, "credits")).build();
+    CreditBalance some = new CreditBalance("credits", "Credits", "credit", "credits", 12, 88, 100, Usage.NO_DATE);
+    CreditBalance none = new CreditBalance("credits", "Credits", "credit", "credits", 0, 100, 100, Usage.NO_DATE);
+
+    CreditDecision remaining = engine.decideCredit(entry(priced).withCreditBalance(some), "credits");
+    assertThat(remaining.hasAccess()).isTrue();
+    assertThat(remaining.reason()).isEmpty();
+    assertThat(remaining.balance()).contains(some);
+
+    CreditDecision spent = engine.decideCredit(entry(priced).withCreditBalance(none), "credits");
+    assertThat(spent.hasAccess()).isFalse();
+    assertThat(spent.reason()).contains(DenialReason.INSUFFICIENT_CREDITS);
+
+    assertThat(engine.decideCredit(entry(priced), "credits").hasAccess()).as("no balance yet: Stigg's access").isTrue();
+    CreditDecision denied = engine.decideCredit(entry(Entitlement.builder(tokens).creditRate(new CreditRate(0.5, "credits"))
+        .denialReason(DenialReason.INSUFFICIENT_CREDITS).build()), "credits");
+    assertThat(denied.hasAccess()).isFalse();
+    assertThat(denied.reason()).contains(DenialReason.INSUFFICIENT_CREDITS);
+
+    assertThat(engine.decideCredit(entry(bool(SSO)), "credits").reason()).contains(DenialReason.ENTITLEMENT_NOT_FOUND);
+    assertThat(engine.decideCredit(NOBODY, "credits").reason()).contains(DenialReason.CUSTOMER_NOT_FOUND);
   }
 }
