@@ -29,6 +29,22 @@ class RenderCommandTest {
         "REDIS_ENVIRONMENT_PREFIX: \"shop-production\"", "image: \"pcache:1\"");
   }
 
+  /**
+   * Everything {@code render} prints for the example, byte for byte. A deliberate change of the
+   * rendered objects updates the file: the test writes what it got to {@code target/golden/}.
+   */
+  @Test
+  void rendersTheExampleExactlyAsTheGoldenFile() throws IOException {
+    String example = Files.readString(Path.of(System.getProperty("manifests.dir"), "examples", "stiggsidecar.yaml"));
+    assertThat(run(example)).isZero();
+    String rendered = out.toString(StandardCharsets.UTF_8);
+    Path actual = Files.createDirectories(Path.of("target", "golden")).resolve("render-stiggsidecar.yaml");
+    Files.writeString(actual, rendered);
+    assertThat(rendered).as("differs from src/test/resources/golden/render-stiggsidecar.yaml; what was rendered is in %s",
+        actual.toAbsolutePath()).isEqualTo(Files.readString(Path.of("src", "test", "resources", "golden",
+        "render-stiggsidecar.yaml")));
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       memory only                 | {}                                                                   | ConfigMap

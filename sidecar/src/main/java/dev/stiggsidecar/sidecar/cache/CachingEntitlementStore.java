@@ -7,7 +7,7 @@ import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import dev.stiggsidecar.stigg.entitlement.FeatureType;
 import dev.stiggsidecar.stigg.entitlement.Usage;
-import dev.stiggsidecar.stigg.upstream.StiggApiClient;
+import dev.stiggsidecar.stigg.upstream.EntitlementFetcher;
 import dev.stiggsidecar.stigg.upstream.UpstreamException;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public final class CachingEntitlementStore implements EntitlementStore {
   static final Duration FAILURE_BACKOFF = Duration.ofSeconds(1);
 
   private final EntitlementCache cache;
-  private final StiggApiClient upstream;
+  private final EntitlementFetcher upstream;
   private final SidecarMetrics metrics;
   private final Clock clock;
   private final LongSupplier nanoTime;
@@ -53,7 +53,7 @@ public final class CachingEntitlementStore implements EntitlementStore {
   private final ThrottledLog failures;
   private volatile boolean realtimeConnected;
 
-  public CachingEntitlementStore(EntitlementCache cache, StiggApiClient upstream, SidecarMetrics metrics, Clock clock,
+  public CachingEntitlementStore(EntitlementCache cache, EntitlementFetcher upstream, SidecarMetrics metrics, Clock clock,
       LongSupplier nanoTime, Duration maxStaleness) {
     this.cache = cache;
     this.upstream = upstream;

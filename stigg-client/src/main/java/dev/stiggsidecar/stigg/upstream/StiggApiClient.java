@@ -32,7 +32,7 @@ import java.util.function.Function;
  * headers. Every call is asynchronous and bounded by the upstream timeout; failures complete the
  * future with an {@link UpstreamException} and are counted in Stigg's metric names.
  */
-public final class StiggApiClient {
+public final class StiggApiClient implements EntitlementFetcher {
 
   /** The {@code source} header: Stigg's SDK value, which Stigg's API knows. */
   static final String SOURCE = "NODE_SERVER_SDK";
@@ -74,6 +74,7 @@ public final class StiggApiClient {
   }
 
   /** The entitlements of {@code key}: over Edge when enabled, unless {@code viaGraphql} is asked. */
+  @Override
   public CompletableFuture<CustomerEntitlements> fetchEntitlements(EntityKey key, boolean viaGraphql) {
     return fetchFragments(key, viaGraphql).thenApply(list -> entitlementJson.entitlements(list, System.nanoTime()));
   }

@@ -97,6 +97,21 @@ class InjectCommandTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("stigg-sidecar");
   }
 
+  /**
+   * Everything {@code inject} prints for the example, byte for byte. A deliberate change of the
+   * injected sidecar updates the file: the test writes what it got to {@code target/golden/}.
+   */
+  @Test
+  void injectsTheExampleExactlyAsTheGoldenFile() throws Exception {
+    assertThat(run(Files.readString(EXAMPLES.resolve("annotated-deployment.yaml")), true)).isZero();
+    String injected = out.toString(StandardCharsets.UTF_8);
+    Path actual = Files.createDirectories(Path.of("target", "golden")).resolve("inject-annotated-deployment.yaml");
+    Files.writeString(actual, injected);
+    assertThat(injected).as("differs from src/test/resources/golden/inject-annotated-deployment.yaml; what was "
+        + "injected is in %s", actual.toAbsolutePath()).isEqualTo(Files.readString(Path.of("src", "test", "resources",
+        "golden", "inject-annotated-deployment.yaml")));
+  }
+
   private int run(String workloads, boolean nativeSidecar) {
     try {
       return new InjectCommand(new OperatorDefaults("sidecar:1", "p:1", "r:1")).run(workloads,
