@@ -2,6 +2,7 @@ package dev.stiggsidecar.sidecar.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stiggsidecar.emulator.MutableClock;
 import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
@@ -10,11 +11,8 @@ import dev.stiggsidecar.stigg.entitlement.Feature;
 import dev.stiggsidecar.stigg.entitlement.FeatureType;
 import dev.stiggsidecar.stigg.entitlement.MeterType;
 import dev.stiggsidecar.stigg.upstream.UpstreamException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +33,7 @@ class CachingEntitlementStoreTest {
   private static final Feature SSO = new Feature("sso", FeatureType.BOOLEAN, Optional.of(MeterType.NONE), "", "");
 
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-12-01T12:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T12:00:00Z"));
   private final List<Fetch> fetches = new ArrayList<>();
   private final SidecarMetrics metrics = new SidecarMetrics();
   private final CachingEntitlementStore store = new CachingEntitlementStore(new CaffeineEntitlementCache(1 << 20),
@@ -165,34 +163,5 @@ class CachingEntitlementStoreTest {
 
   private static String version(CustomerEntitlements entry) {
     return entry.all().get(0).feature().id();
-  }
-
-  /** A wall clock that moves only when told. */
-  private static final class MovableClock extends Clock {
-
-    private Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
