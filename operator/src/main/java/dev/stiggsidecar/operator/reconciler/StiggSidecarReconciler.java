@@ -29,6 +29,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,13 +110,29 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar> {
     return control.rescheduleAfter(nextCheck(status, resource));
   }
 
-  /** The status says why reconciliation failed; the framework logs the exception and retries. */
+  /**
+   * The status says why reconciliation failed; the framework logs the exception and retries. A
+   * reconciliation cut short because this replica is stopping is not a failure of the resource:
+   * the next leader reconciles it, and its status is left as it was.
+   */
   @Override
   public ErrorStatusUpdateControl<StiggSidecar> updateErrorStatus(StiggSidecar resource, Context<StiggSidecar> context,
       Exception e) {
+    if (interrupted(e)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     StiggSidecarStatus status = report.failed(resource, e);
     events.record(context.getClient(), resource, status);
     return ErrorStatusUpdateControl.patchStatus(statusOnly(resource, status));
+  }
+
+  private static boolean interrupted(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof InterruptedException || cause instanceof InterruptedIOException) {
+        return true;
+      }
+    }
+    return Thread.currentThread().isInterrupted();
   }
 
   @Override
