@@ -22,7 +22,8 @@ public record PersistentCacheConfig(StiggEndpoints stigg, RedisSettings redis, S
   /** Sidecar settings the persistent cache has no use for (it serves no checks and keeps no local cache). */
   private static final List<String> SIDECAR_ONLY = List.of(SidecarEnv.PORT, SidecarEnv.GRPC_BIND_ADDRESS,
       SidecarEnv.ENTITLEMENTS_FALLBACK, SidecarEnv.CACHE_MAX_SIZE_BYTES, SidecarEnv.CACHE_MAX_STALENESS_SECS,
-      SidecarEnv.SHUTDOWN_GRACE_SECS, SidecarEnv.EDGE_ENABLED, SidecarEnv.EDGE_API_URL, SidecarEnv.REDIS_NEAR_CACHE);
+      SidecarEnv.SHUTDOWN_GRACE_SECS, SidecarEnv.EDGE_ENABLED, SidecarEnv.EDGE_API_URL, SidecarEnv.REDIS_NEAR_CACHE,
+      SidecarEnv.REDIS_STARTUP_WAIT_MS);
 
   public static PersistentCacheConfig load(Map<String, String> environment) throws ConfigException {
     EnvReader env = new EnvReader(environment);

@@ -19,6 +19,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -26,10 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sidecar's Redis connections: one for commands, one for pub/sub. They are opened in the
- * background and retried until Redis answers (the sidecar never waits for Redis to start), then kept
- * up by Lettuce's reconnect. While Redis is unreachable, commands fail at once instead of queueing,
- * so checks go to Stigg's API without delay.
+ * The sidecar's Redis connections: one for commands, one for pub/sub. Each is opened and retried on
+ * its own until Redis answers, then kept up by Lettuce's reconnect; reads need only the command
+ * connection, so a pub/sub connection that is slow to come never turns reads into misses. While
+ * Redis is unreachable, commands fail at once instead of queueing, so checks go to Stigg's API
+ * without delay. {@link #start()} tells when the command connection is first up, for a caller that
+ * must not serve before Redis can be read.
  */
 public final class RedisGateway implements AutoCloseable {
 
@@ -40,23 +43,35 @@ public final class RedisGateway implements AutoCloseable {
   private final RedisClient client;
   private final RedisURI uri;
   private final ScheduledExecutorService scheduler;
-  private final BiConsumer<String, String> messages;
+  private final Optional<BiConsumer<String, String>> messages;
   private final Optional<TrackedReads> near;
+  private final CompletableFuture<Void> readable = new CompletableFuture<>();
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile StatefulRedisPubSubConnection<String, String> pubSub;
   private volatile boolean closed;
 
-  /** Connections for a writer: no pub/sub messages to hand on, no near cache to keep coherent. */
+  /** The state of the connections, as {@code /readyz} reports it. */
+  public enum State {
+    /** Every connection this gateway needs is up. */
+    CONNECTED,
+    /** Commands work; the pub/sub connection is down, so misses are fetched without coordination. */
+    NO_PUBSUB,
+    /** Redis cannot be read. */
+    DISCONNECTED
+  }
+
+  /** Connections for a writer: commands only, no near cache to keep coherent. */
   public RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler) {
-    this(settings, scheduler, (channel, message) -> { }, Optional.empty());
+    this(settings, scheduler, Optional.empty(), Optional.empty());
   }
 
   /**
-   * @param messages receives every message on the channels the pub/sub connection subscribes to
+   * @param messages receives every message on the channels the pub/sub connection subscribes to;
+   *     empty opens no pub/sub connection
    * @param near the near cache to keep coherent with {@code CLIENT TRACKING}, if enabled
    */
-  public RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler, BiConsumer<String, String> messages,
-      Optional<TrackedReads> near) {
+  public RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler,
+      Optional<BiConsumer<String, String>> messages, Optional<TrackedReads> near) {
     RedisURI.Builder builder = RedisURI.builder().withHost(settings.host()).withPort(settings.port())
         .withDatabase(settings.database()).withSsl(settings.tls()).withTimeout(COMMAND_TIMEOUT);
     settings.password().ifPresent(password -> settings.username().ifPresentOrElse(
@@ -90,9 +105,15 @@ public final class RedisGateway implements AutoCloseable {
     }));
   }
 
-  /** Starts connecting; returns at once. */
-  public void start() {
+  /**
+   * Starts connecting (the first attempt on the calling thread, bounded by the 1 s connect
+   * timeout, then in the background).
+   *
+   * @return completes once the command connection is up and Redis can be read
+   */
+  public CompletableFuture<Void> start() {
     connect();
+    return readable.copy();
   }
 
   /** The command API, when connected. */
@@ -107,35 +128,66 @@ public final class RedisGateway implements AutoCloseable {
   }
 
   public boolean isConnected() {
-    return commands().isPresent() && pubSub().isPresent();
+    return state() == State.CONNECTED;
+  }
+
+  public State state() {
+    if (commands().isEmpty()) {
+      return State.DISCONNECTED;
+    }
+    return messages.isPresent() && pubSub().isEmpty() ? State.NO_PUBSUB : State.CONNECTED;
   }
 
   private void connect() {
     if (closed) {
       return;
     }
+    // Pub/sub is tried once commands are up: while Redis refuses one, it refuses both.
+    boolean missing = connectCommands() || connectPubSub();
+    if (missing && !closed) {
+      scheduler.schedule(this::connect, CONNECT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** @return whether the command connection is still missing */
+  private boolean connectCommands() {
+    if (connection != null) {
+      return false;
+    }
     try {
-      if (connection == null) {
-        StatefulRedisConnection<String, String> commands = client.connect(StringCodec.UTF8, uri);
-        near.ifPresent(cache -> commands.addListener(invalidations(cache)));
-        connection = commands;
-        near.ifPresent(this::enableTracking);
-      }
-      if (pubSub == null) {
-        StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub(StringCodec.UTF8, uri);
-        subscriber.addListener(new RedisPubSubAdapter<>() {
-          @Override
-          public void message(String channel, String message) {
-            messages.accept(channel, message);
-          }
-        });
-        pubSub = subscriber;
-      }
+      StatefulRedisConnection<String, String> commands = client.connect(StringCodec.UTF8, uri);
+      near.ifPresent(cache -> commands.addListener(invalidations(cache)));
+      connection = commands;
+      near.ifPresent(this::enableTracking);
+      readable.complete(null);
       log.info("connected to Redis at {}:{} (db {})", uri.getHost(), uri.getPort(), uri.getDatabase());
+      return false;
     } catch (RuntimeException e) {
       log.warn("cannot connect to Redis at {}:{} ({}); answering from Stigg's API meanwhile, retrying",
           uri.getHost(), uri.getPort(), e.getMessage());
-      scheduler.schedule(this::connect, CONNECT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    }
+  }
+
+  /** @return whether the pub/sub connection is still missing */
+  private boolean connectPubSub() {
+    if (pubSub != null || messages.isEmpty()) {
+      return false;
+    }
+    try {
+      StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub(StringCodec.UTF8, uri);
+      subscriber.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String channel, String message) {
+          messages.get().accept(channel, message);
+        }
+      });
+      pubSub = subscriber;
+      return false;
+    } catch (RuntimeException e) {
+      log.debug("Redis pub/sub connection not up yet ({}); misses are fetched without coordination meanwhile",
+          e.getMessage());
+      return true;
     }
   }
 

@@ -35,6 +35,7 @@ public final class SidecarEnv {
   public static final String UPSTREAM_TIMEOUT_MS = "UPSTREAM_TIMEOUT_MS";
   public static final String CACHE_MAX_STALENESS_SECS = "CACHE_MAX_STALENESS_SECS";
   public static final String SHUTDOWN_GRACE_SECS = "SHUTDOWN_GRACE_SECS";
+  public static final String REDIS_STARTUP_WAIT_MS = "REDIS_STARTUP_WAIT_MS";
 
   public static final String DEFAULT_API_URL = "https://api.stigg.io";
   public static final int DEFAULT_PORT = 80;
@@ -48,6 +49,7 @@ public final class SidecarEnv {
   public static final String DEFAULT_REDIS_HOST = "localhost";
   public static final int DEFAULT_REDIS_PORT = 6379;
   public static final int DEFAULT_REDIS_KEYS_TTL_IN_SECS = 604_800;
+  public static final int DEFAULT_REDIS_STARTUP_WAIT_MS = 5_000;
 
   private SidecarEnv() {}
 }

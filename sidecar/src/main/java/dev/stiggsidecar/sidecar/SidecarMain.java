@@ -28,7 +28,7 @@ public final class SidecarMain {
           + "CACHE_MAX_SIZE_BYTES, CACHE_MAX_STALENESS_SECS, OFFLINE, PORT, HTTP_PORT, GRPC_BIND_ADDRESS, "
           + "HTTP_BIND_ADDRESS, UPSTREAM_TIMEOUT_MS, SHUTDOWN_GRACE_SECS, LOG_LEVEL, and for Redis mode "
           + "REDIS_ENVIRONMENT_PREFIX, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS, "
-          + "REDIS_KEYS_TTL_IN_SECS, REDIS_NEAR_CACHE.\nThe README documents each.\n\n"
+          + "REDIS_KEYS_TTL_IN_SECS, REDIS_NEAR_CACHE, REDIS_STARTUP_WAIT_MS.\nThe README documents each.\n\n"
           + "java -jar stigg-sidecar.jar client --help: a client that asks a running sidecar.");
       return;
     }

@@ -37,14 +37,20 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place where the sidecar is assembled from its configuration, started and stopped.
  * Starting never waits for Stigg: the key check and the real-time connection proceed in the
- * background while checks are already answered (from fallbacks until entitlements arrive).
+ * background while checks are already answered (from fallbacks until entitlements arrive). In
+ * Redis mode it does wait, boundedly, for Redis: the gRPC port opens only once Redis can be read,
+ * because a check answered before that could not see what Redis holds, and with Stigg down would
+ * get a fallback for a customer Redis knows.
  */
 public final class SidecarRuntime implements AutoCloseable {
 
@@ -60,7 +66,7 @@ public final class SidecarRuntime implements AutoCloseable {
   private final Readiness readiness;
   private final SidecarGrpcServer grpc;
   private final OpsHttpServer ops;
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private SidecarRuntime(SidecarConfig config) throws IOException {
     this.config = config;
@@ -112,10 +118,12 @@ public final class SidecarRuntime implements AutoCloseable {
               metrics, new RealtimeUpdates(store, json)))
           : Optional.empty();
     }
-    readiness = new Readiness(config.offline(), feed, redis.map(gateway -> gateway::isConnected), cache::size,
+    readiness = new Readiness(config.offline(), feed, redis.map(gateway -> gateway::state), cache::size,
         cache::weightedSize);
     metrics.gauge("sidecar.cache.entries", "Cached customer and resource entries", cache::size);
     metrics.gauge("sidecar.cache.size.bytes", "Estimated heap held by cached entries", cache::weightedSize);
+    redis.ifPresent(gateway -> metrics.gauge("sidecar.redis.connected",
+        "1 while Redis answers commands; 0 means checks go to Stigg's API", () -> gateway.commands().isPresent() ? 1 : 0));
     metrics.gauge("sidecar.realtime.connected", "1 while real-time updates flow",
         () -> feed.map(f -> f.state() == RealtimeFeed.State.CONNECTED ? 1 : 0).orElse(0));
     SidecarGrpcService service = new SidecarGrpcService(store, new DecisionEngine(new Fallbacks(config.fallbacks())),
@@ -142,6 +150,7 @@ public final class SidecarRuntime implements AutoCloseable {
       throw new IOException("cannot serve HTTP on " + config.httpBindAddress() + ":" + config.httpPort()
           + " (HTTP_PORT): " + e.getMessage(), e);
     }
+    runtime.redis.ifPresent(gateway -> runtime.awaitRedis(gateway, config.redis().get().startupWait()));
     try {
       runtime.grpc.start();
     } catch (IOException e) {
@@ -151,7 +160,6 @@ public final class SidecarRuntime implements AutoCloseable {
           + " (PORT): " + e.getMessage() + hint, e);
     }
     runtime.readiness.serving(true);
-    runtime.redis.ifPresent(RedisGateway::start);
     runtime.upstream.ifPresent(client -> runtime.checkKey(client));
     runtime.feed.ifPresent(RealtimeFeed::start);
     return runtime;
@@ -171,6 +179,23 @@ public final class SidecarRuntime implements AutoCloseable {
 
   public SidecarMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Connects to Redis and waits until it can be read, for at most {@code wait}; after that the
+   * sidecar serves anyway (from Stigg's API, then fallbacks) and Redis is used once it connects.
+   */
+  private void awaitRedis(RedisGateway gateway, Duration wait) {
+    try {
+      gateway.start().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Redis is not readable after {} ms (REDIS_STARTUP_WAIT_MS); serving anyway: checks go to Stigg's "
+          + "API, then fallbacks, until Redis connects (/readyz says \"redis\":\"disconnected\")", wait.toMillis());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the Redis connection future never fails", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Checks the API key as Stigg's SDK does at start; retries while Stigg is unreachable. */

@@ -147,6 +147,21 @@ class RedisModeTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> connection.sync().get("envp:c_initech") != null);
   }
 
+  /** Reads and writes of Redis never depend on pub/sub: only the coordination of misses does. */
+  @Test
+  void aRedisUserWithoutChannelAccessStillReadsAndWritesRedis() throws Exception {
+    connection.sync().aclSetuser("nochannels", io.lettuce.core.AclSetuserArgs.Builder.on().addPassword("s3cret")
+        .allKeys().allCommands().resetChannels());
+    SidecarHarness sidecar = sidecar(Map.of("REDIS_USERNAME", "nochannels", "REDIS_PASSWORD", "s3cret"));
+
+    assertThat(metered(sidecar, "globex").getEntitlement().getCurrentUsage()).isEqualTo(999);
+    assertThat(connection.sync().get("envp:c_globex")).as("written through without the refetch channel").isNotNull();
+    SidecarHarness another = sidecar(Map.of("REDIS_USERNAME", "nochannels", "REDIS_PASSWORD", "s3cret"));
+    assertThat(metered(another, "globex").getEntitlement().getCurrentUsage()).isEqualTo(999);
+    assertThat(emulator.stats().entitlementFetches("globex")).as("the second sidecar read Redis").isEqualTo(1);
+    assertThat(sidecar.get("/metrics").body()).containsPattern("sidecar_redis_client_errors_total [1-9]");
+  }
+
   @Test
   void aReadOnlyReplicaFailsWritesButChecksAreStillAnswered() throws Exception {
     try (RedisProcess replica = RedisProcess.start()) {

@@ -2,16 +2,20 @@ package dev.stiggsidecar.sidecar.health;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stiggsidecar.redis.RedisGateway;
 import dev.stiggsidecar.stigg.realtime.RealtimeFeed;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What {@code /readyz} reports. The sidecar is ready as soon as it serves gRPC, whatever Stigg's
  * state: it answers from cache and fallbacks, and a pod must not drop out of its Service because
  * Stigg is down. The body tells how it is answering: {@code connected} (Stigg reachable and
- * real-time updates flowing, or off), {@code degraded} (with the reason), or {@code offline}.
+ * real-time updates flowing, or off), {@code degraded} (with the reason), or {@code offline}. In
+ * Redis mode, {@code redis} is {@code connected}, {@code no_pubsub} (reads and writes work, misses
+ * are not coordinated across sidecars) or {@code disconnected} (checks go to Stigg's API).
  */
 public final class Readiness {
 
@@ -20,17 +24,17 @@ public final class Readiness {
 
   private final boolean offline;
   private final Optional<RealtimeFeed> feed;
-  private final Optional<java.util.function.BooleanSupplier> redisConnected;
+  private final Optional<Supplier<RedisGateway.State>> redis;
   private final LongSupplier cacheEntries;
   private final LongSupplier cacheBytes;
   private volatile boolean serving;
   private volatile KeyState keyState = KeyState.UNCHECKED;
 
   public Readiness(boolean offline, Optional<RealtimeFeed> feed,
-      Optional<java.util.function.BooleanSupplier> redisConnected, LongSupplier cacheEntries, LongSupplier cacheBytes) {
+      Optional<Supplier<RedisGateway.State>> redis, LongSupplier cacheEntries, LongSupplier cacheBytes) {
     this.offline = offline;
     this.feed = feed;
-    this.redisConnected = redisConnected;
+    this.redis = redis;
     this.cacheEntries = cacheEntries;
     this.cacheBytes = cacheBytes;
   }
@@ -57,7 +61,7 @@ public final class Readiness {
       return "offline";
     }
     boolean realtimeOk = feed.map(f -> f.state() == RealtimeFeed.State.CONNECTED).orElse(true);
-    boolean redisOk = redisConnected.map(java.util.function.BooleanSupplier::getAsBoolean).orElse(true);
+    boolean redisOk = redis.map(state -> state.get() == RedisGateway.State.CONNECTED).orElse(true);
     return keyState == KeyState.VALID && realtimeOk && redisOk ? "connected" : "degraded";
   }
 
@@ -68,7 +72,7 @@ public final class Readiness {
     if (!offline) {
       body.put("apiKey", keyState.name().toLowerCase(Locale.ROOT));
       body.put("realtime", feed.map(f -> f.state().name().toLowerCase(Locale.ROOT)).orElse("disabled"));
-      redisConnected.ifPresent(connected -> body.put("redis", connected.getAsBoolean() ? "connected" : "disconnected"));
+      redis.ifPresent(state -> body.put("redis", state.get().name().toLowerCase(Locale.ROOT)));
     }
     ObjectNode cache = body.putObject("cache");
     cache.put("entries", cacheEntries.getAsLong());

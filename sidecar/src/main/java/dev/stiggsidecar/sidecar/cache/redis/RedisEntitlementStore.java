@@ -85,7 +85,7 @@ public final class RedisEntitlementStore implements EntitlementStore {
       SidecarMetrics metrics, Clock clock, Duration upstreamTimeout) {
     this.signals = new RefetchSignals();
     this.near = nearCache.map(NearCache::new);
-    this.redis = new RedisGateway(settings, scheduler, signals::deliver, near.map(TrackedReads.class::cast));
+    this.redis = new RedisGateway(settings, scheduler, Optional.of(signals::deliver), near.map(TrackedReads.class::cast));
     this.keys = new RedisKeys(settings.environmentPrefix());
     this.codec = new RedisCodec(keys, json);
     this.json = json;
@@ -264,15 +264,28 @@ public final class RedisEntitlementStore implements EntitlementStore {
     });
   }
 
-  /** One fetch across all sidecars: take the refetch lock, or wait for its holder's message. */
+  /**
+   * One fetch across all sidecars: take the refetch lock, or wait for its holder's message. When no
+   * message could be awaited (the pub/sub connection is down, or Redis refuses the subscription),
+   * this sidecar fetches and writes Redis itself, as if it held the lock: coordination is lost,
+   * reads and writes of Redis are not.
+   */
   private CompletableFuture<Lookup> refetchAfterMiss(RedisAsyncCommands<String, String> commands, EntityKey key) {
     String channel = keys.refetchChannel(key);
-    String lock = keys.refetchLock(key);
-    String token = UUID.randomUUID().toString().replace("-", "");
     CompletableFuture<String> done = signals.await(channel);
     return subscribe(channel)
-        .thenCompose(ignored -> commands.set(lock, token, SetArgs.Builder.nx().px(LOCK_LEASE.toMillis()))
-            .toCompletableFuture())
+        .thenCompose(subscribed -> subscribed ? lockOrWait(commands, key, channel, done) : fetchAndWriteLookup(key))
+        .whenComplete((lookup, error) -> {
+          signals.forget(channel, done);
+          redis.pubSub().ifPresent(connection -> connection.async().unsubscribe(channel));
+        });
+  }
+
+  private CompletableFuture<Lookup> lockOrWait(RedisAsyncCommands<String, String> commands, EntityKey key,
+      String channel, CompletableFuture<String> done) {
+    String lock = keys.refetchLock(key);
+    String token = UUID.randomUUID().toString().replace("-", "");
+    return commands.set(lock, token, SetArgs.Builder.nx().px(LOCK_LEASE.toMillis())).toCompletableFuture()
         .thenCompose(acquired -> {
           if ("OK".equals(acquired)) {
             return fetchAndWrite(key, false).handle((entry, error) -> {
@@ -285,16 +298,25 @@ public final class RedisEntitlementStore implements EntitlementStore {
               .thenCompose(message -> read(commands, key))
               .thenCompose(found -> found.map(entry -> CompletableFuture.completedFuture(Lookup.of(entry)))
                   .orElseGet(() -> fetchOnly(key)));
-        })
-        .whenComplete((lookup, error) -> {
-          signals.forget(channel, done);
-          redis.pubSub().ifPresent(connection -> connection.async().unsubscribe(channel));
         });
   }
 
-  private CompletableFuture<Void> subscribe(String channel) {
-    return redis.pubSub().map(connection -> connection.async().subscribe(channel).toCompletableFuture())
-        .orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException("Redis pub/sub is not connected")));
+  /** @return whether the subscription holds; false (never failed) when it cannot be made */
+  private CompletableFuture<Boolean> subscribe(String channel) {
+    return redis.pubSub()
+        .map(connection -> connection.async().subscribe(channel).toCompletableFuture().handle((ok, error) -> {
+          if (error != null) {
+            redisFailed("subscribing to " + channel, error,
+                "fetching misses without coordinating with other sidecars (does the Redis user lack channel access?)");
+          }
+          return error == null;
+        }))
+        .orElseGet(() -> CompletableFuture.completedFuture(false));
+  }
+
+  private CompletableFuture<Lookup> fetchAndWriteLookup(EntityKey key) {
+    return fetchAndWrite(key, false).handle((entry, error) ->
+        error == null ? Lookup.of(entry) : Lookup.unavailable(cause(error)));
   }
 
   /** Fetches from Stigg and writes Redis (last writer wins); answers the fetched entry either way. */
@@ -336,9 +358,13 @@ public final class RedisEntitlementStore implements EntitlementStore {
   }
 
   private void redisFailed(String what, Throwable error) {
+    redisFailed(what, error, "answering from Stigg's API");
+  }
+
+  private void redisFailed(String what, Throwable error, String consequence) {
     metrics.redisError();
     String cause = isReadOnly(error) ? "Redis is read-only (is REDIS_HOST a replica?)" : rootMessage(error);
-    redisFailures.warn("Redis failed " + what + ": " + cause + "; answering from Stigg's API");
+    redisFailures.warn("Redis failed " + what + ": " + cause + "; " + consequence);
   }
 
   private static boolean isReadOnly(Throwable error) {
