@@ -149,6 +149,23 @@ await check('metered: limits, soft limit, unlimited, daily window', async () => 
   };
 });
 
+await check('metered: usage stored for a window that has ended is not carried into the current one', async () => {
+  const day = 24 * 3600 * 1000;
+  await admin('PUT', '/admin/customers/rollover-co', {
+    entitlements: [
+      { feature: { refId: 'feature-api-calls', featureType: 'NUMBER', meterType: 'Incremental' }, usageLimit: 5,
+        currentUsage: 5, resetPeriod: 'MONTH', usagePeriodStart: new Date(Date.now() - 65 * day).toISOString(),
+        usagePeriodEnd: new Date(Date.now() - 35 * day).toISOString() },
+    ],
+  });
+  const calls = await edge.getMeteredEntitlement({ customerId: 'rollover-co', featureId: 'feature-api-calls', options: { requestedUsage: 5 } });
+  return {
+    ok: calls.hasAccess === true && calls.currentUsage === 0 && calls.usageLimit === 5
+      && calls.usagePeriodEnd instanceof Date && calls.usagePeriodEnd > new Date(),
+    detail: calls,
+  };
+});
+
 await check('enum: requested values inside and outside the entitled set', async () => {
   const allowed = await edge.getEnumEntitlement({ customerId: 'acme', featureId: 'feature-region', options: { requestedValues: ['eu'] } });
   const denied = await edge.getEnumEntitlement({ customerId: 'acme', featureId: 'feature-region', options: { requestedValues: ['apac'] } });

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestFactory;
 class NodeSdkConformanceIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int EXPECTED_CHECKS = 16;
+  private static final int EXPECTED_CHECKS = 17;
 
   @TestFactory
   Stream<DynamicTest> officialNodeSdkAcceptsTheEmulator() throws Exception {

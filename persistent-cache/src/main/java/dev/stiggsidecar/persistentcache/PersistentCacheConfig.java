@@ -23,7 +23,7 @@ public record PersistentCacheConfig(StiggEndpoints stigg, RedisSettings redis, S
   private static final List<String> SIDECAR_ONLY = List.of(SidecarEnv.PORT, SidecarEnv.GRPC_BIND_ADDRESS,
       SidecarEnv.ENTITLEMENTS_FALLBACK, SidecarEnv.CACHE_MAX_SIZE_BYTES, SidecarEnv.CACHE_MAX_STALENESS_SECS,
       SidecarEnv.SHUTDOWN_GRACE_SECS, SidecarEnv.EDGE_ENABLED, SidecarEnv.EDGE_API_URL, SidecarEnv.REDIS_NEAR_CACHE,
-      SidecarEnv.REDIS_STARTUP_WAIT_MS);
+      SidecarEnv.REDIS_STARTUP_WAIT_MS, SidecarEnv.CACHE_REVALIDATION_RATE);
 
   public static PersistentCacheConfig load(Map<String, String> environment) throws ConfigException {
     EnvReader env = new EnvReader(environment);

@@ -36,6 +36,7 @@ public final class SidecarEnv {
   public static final String CACHE_MAX_STALENESS_SECS = "CACHE_MAX_STALENESS_SECS";
   public static final String SHUTDOWN_GRACE_SECS = "SHUTDOWN_GRACE_SECS";
   public static final String REDIS_STARTUP_WAIT_MS = "REDIS_STARTUP_WAIT_MS";
+  public static final String CACHE_REVALIDATION_RATE = "CACHE_REVALIDATION_RATE";
 
   public static final String DEFAULT_API_URL = "https://api.stigg.io";
   public static final int DEFAULT_PORT = 80;
@@ -44,6 +45,7 @@ public final class SidecarEnv {
   public static final String DEFAULT_HTTP_BIND_ADDRESS = "0.0.0.0";
   public static final int DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
   public static final int DEFAULT_CACHE_MAX_STALENESS_SECS = 60;
+  public static final int DEFAULT_CACHE_REVALIDATION_RATE = 50;
   public static final int DEFAULT_SHUTDOWN_GRACE_SECS = 10;
   public static final String DEFAULT_LOG_LEVEL = "info";
   public static final String DEFAULT_REDIS_HOST = "localhost";

@@ -25,7 +25,7 @@ public final class SidecarMain {
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
       System.out.println("Usage: java -jar stigg-sidecar.jar\n\nConfigured by environment variables: "
           + "SERVER_API_KEY, API_URL, EDGE_ENABLED, EDGE_API_URL, WS_ENABLED, WS_URL, ENTITLEMENTS_FALLBACK, "
-          + "CACHE_MAX_SIZE_BYTES, CACHE_MAX_STALENESS_SECS, OFFLINE, PORT, HTTP_PORT, GRPC_BIND_ADDRESS, "
+          + "CACHE_MAX_SIZE_BYTES, CACHE_MAX_STALENESS_SECS, CACHE_REVALIDATION_RATE, OFFLINE, PORT, HTTP_PORT, GRPC_BIND_ADDRESS, "
           + "HTTP_BIND_ADDRESS, UPSTREAM_TIMEOUT_MS, SHUTDOWN_GRACE_SECS, LOG_LEVEL, and for Redis mode "
           + "REDIS_ENVIRONMENT_PREFIX, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_USERNAME, REDIS_PASSWORD, REDIS_TLS, "
           + "REDIS_KEYS_TTL_IN_SECS, REDIS_NEAR_CACHE, REDIS_STARTUP_WAIT_MS.\nThe README documents each.\n\n"

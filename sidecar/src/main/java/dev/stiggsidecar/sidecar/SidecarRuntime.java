@@ -105,7 +105,8 @@ public final class SidecarRuntime implements AutoCloseable {
         store = redisStore;
         redis = Optional.of(redisStore.gateway());
       } else {
-        store = new CachingEntitlementStore(cache, client, metrics, clock, System::nanoTime, config.maxStaleness());
+        store = new CachingEntitlementStore(cache, client, metrics, clock, System::nanoTime, config.maxStaleness(),
+            scheduler, config.revalidationRate());
         redis = Optional.empty();
       }
       usage = new StiggUsageReporter(client, store);

@@ -32,7 +32,8 @@ public final class SidecarHarness implements AutoCloseable {
   /**
    * A sidecar against the Stigg API at {@code apiBase} (Edge and websocket on the same origin),
    * returned once it reports {@code upstream: connected}: the key is checked and real-time updates
-   * flow (the first connection clears the cache, so checks before it could fetch twice).
+   * flow (entries fetched before the first connection are refetched once after it, so checks
+   * before it could fetch twice).
    */
   public static SidecarHarness start(URI apiBase, String apiKey, Map<String, String> overrides) throws Exception {
     SidecarHarness harness = startWithoutWaiting(apiBase, apiKey, overrides);

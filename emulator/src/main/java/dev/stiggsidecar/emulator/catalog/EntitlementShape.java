@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -135,14 +136,17 @@ public final class EntitlementShape {
     out.put("usageUpdatedAt", dateOr(input.path("usageUpdatedAt"), metered ? WireValues.date(now) : null));
     String period = textOrNull(input.path("resetPeriod"));
     if (metered && period != null) {
-      Instant anchor = input.path("usagePeriodAnchor").isTextual()
-          ? Instant.parse(input.get("usagePeriodAnchor").asText())
-          : now.truncatedTo(ChronoUnit.SECONDS);
+      Instant anchor = firstDate(input, "usagePeriodAnchor", "usagePeriodStart").orElse(now.truncatedTo(ChronoUnit.SECONDS));
       out.put("usagePeriodAnchor", WireValues.date(anchor));
       ResetPeriod.UsageWindow window = ResetPeriod.valueOf(period).windowAt(anchor, now);
       out.put("usagePeriodStart", WireValues.date(window.start()));
       out.put("usagePeriodEnd", WireValues.date(window.end()));
       out.put("nextResetDate", WireValues.date(window.end()));
+      // Usage given with a window that has already ended is that past window's: Stigg serves only
+      // the current window, whose usage starts from zero.
+      if (firstDate(input, "usagePeriodEnd", "nextResetDate").filter(end -> !end.isAfter(now)).isPresent()) {
+        out.put("currentUsage", 0);
+      }
     } else {
       out.put("usagePeriodAnchor", dateOrNull(input.path("usagePeriodAnchor")));
       out.put("usagePeriodStart", dateOrNull(input.path("usagePeriodStart")));
@@ -275,5 +279,14 @@ public final class EntitlementShape {
 
   private static List<String> names(Enum<?>[] values) {
     return java.util.Arrays.stream(values).map(Enum::name).toList();
+  }
+
+  private static Optional<Instant> firstDate(JsonNode input, String... fields) {
+    for (String field : fields) {
+      if (input.path(field).isTextual()) {
+        return Optional.of(Instant.parse(input.get(field).asText()));
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -85,6 +85,35 @@ class CatalogTest {
         .isEqualTo(1);
   }
 
+  /**
+   * 5 of 5 stored with a monthly window that ended 35 days ago: Stigg would serve the current
+   * window with the usage counted since it started, never the old usage in a new window.
+   */
+  @Test
+  void usageGivenForAWindowThatHasEndedIsNotCarriedIntoTheCurrentOne() throws Exception {
+    catalog.replace(ACME, JSON.readTree("[{\"feature\":{\"refId\":\"calls\",\"featureType\":\"NUMBER\","
+        + "\"meterType\":\"Incremental\"},\"usageLimit\":5,\"currentUsage\":5,\"resetPeriod\":\"MONTH\","
+        + "\"usagePeriodStart\":\"2026-09-23T10:00:00.000Z\",\"usagePeriodEnd\":\"2026-10-23T10:00:00.000Z\"}]"));
+
+    JsonNode calls = feature(ACME, "calls");
+    assertThat(calls.get("currentUsage").asDouble()).isZero();
+    assertThat(calls.get("usagePeriodStart").asText()).isEqualTo("2026-11-23T10:00:00.000Z");
+    assertThat(calls.get("usagePeriodEnd").asText()).isEqualTo("2026-12-23T10:00:00.000Z");
+    assertThat(calls.get("usagePeriodAnchor").asText()).as("the given window's start anchors the schedule")
+        .isEqualTo("2026-09-23T10:00:00.000Z");
+  }
+
+  @Test
+  void usageGivenForTheCurrentWindowIsKept() throws Exception {
+    catalog.replace(ACME, JSON.readTree("[{\"feature\":{\"refId\":\"calls\",\"featureType\":\"NUMBER\","
+        + "\"meterType\":\"Incremental\"},\"usageLimit\":5,\"currentUsage\":5,\"resetPeriod\":\"MONTH\","
+        + "\"usagePeriodStart\":\"2026-11-23T10:00:00.000Z\",\"usagePeriodEnd\":\"2026-12-23T10:00:00.000Z\"}]"));
+
+    JsonNode calls = feature(ACME, "calls");
+    assertThat(calls.get("currentUsage").asDouble()).isEqualTo(5);
+    assertThat(calls.get("usagePeriodEnd").asText()).isEqualTo("2026-12-23T10:00:00.000Z");
+  }
+
   @Test
   void usageOfACreditPricedFeatureDrawsTheBalanceDownAndDeniesAtZero() throws CatalogException {
     EntityKey hooli = EntityKey.of("hooli", null);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  *       the staleness bound is refreshed in the background on its next check while the check is
  *       answered from it; a check never waits for a refresh of something it already has. An
  *       entitlement past its {@code validUntil} is never answered from the cache.
+ *   <li><b>Reconnecting.</b> Entries fetched before the stream (re)connected may have missed
+ *       pushes. They keep answering and are refetched in the background at a bounded rate
+ *       ({@link Revalidation}), those that checks ask for first: a reconnect costs Stigg a steady
+ *       trickle of calls, not one per cached customer at once.
  *   <li><b>Coalescing.</b> Concurrent loads of one key share one upstream call.
  *   <li><b>Degrading.</b> A failed fetch answers with the last cached entry if there is one, else
  *       with nothing (the caller falls back). After a failure, the key is not fetched again for a
@@ -51,10 +56,16 @@ public final class CachingEntitlementStore implements EntitlementStore {
   private final Map<EntityKey, Load> reloads = new ConcurrentHashMap<>();
   private final Map<EntityKey, Long> failedAtNanos = new ConcurrentHashMap<>();
   private final ThrottledLog failures;
+  private final Revalidation revalidation;
   private volatile boolean realtimeConnected;
+  private volatile long connectedAtNanos;
 
+  /**
+   * @param scheduler runs the revalidation after a (re)connection
+   * @param revalidationPerSecond how many entries that revalidation refetches per second at most
+   */
   public CachingEntitlementStore(EntitlementCache cache, EntitlementFetcher upstream, SidecarMetrics metrics, Clock clock,
-      LongSupplier nanoTime, Duration maxStaleness) {
+      LongSupplier nanoTime, Duration maxStaleness, ScheduledExecutorService scheduler, int revalidationPerSecond) {
     this.cache = cache;
     this.upstream = upstream;
     this.metrics = metrics;
@@ -63,6 +74,10 @@ public final class CachingEntitlementStore implements EntitlementStore {
     this.maxStalenessNanos = maxStaleness.toNanos();
     this.failures = new ThrottledLog(LoggerFactory.getLogger(CachingEntitlementStore.class), Duration.ofSeconds(30),
         nanoTime);
+    this.revalidation = new Revalidation(scheduler, revalidationPerSecond, key -> start(key, false, loads).future,
+        this::predatesConnection);
+    metrics.gauge("sidecar.cache.revalidation.pending",
+        "Cached entries still to be refetched after the real-time stream (re)connected", revalidation::pending);
   }
 
   @Override
@@ -72,8 +87,11 @@ public final class CachingEntitlementStore implements EntitlementStore {
       metrics.cacheMiss();
       return Optional.empty();
     }
-    if (!realtimeConnected && nanoTime.getAsLong() - entry.get().fetchedAtNanos() > maxStalenessNanos
-        && !inBackoff(key)) {
+    if (realtimeConnected) {
+      if (predatesConnection(entry.get())) {
+        revalidation.prioritize(key);
+      }
+    } else if (nanoTime.getAsLong() - entry.get().fetchedAtNanos() > maxStalenessNanos && !inBackoff(key)) {
       start(key, false, loads);
     }
     metrics.cacheHit();
@@ -127,17 +145,41 @@ public final class CachingEntitlementStore implements EntitlementStore {
 
   @Override
   public void clear() {
-    loads.values().forEach(CachingEntitlementStore::supersede);
-    reloads.values().forEach(CachingEntitlementStore::supersede);
+    supersedeInFlight();
     cache.invalidateAll();
   }
 
+  /**
+   * On a (re)connection, fetches in flight may have read Stigg before a push this sidecar missed:
+   * their results answer their callers but are not stored. Cached entries stay and are revalidated.
+   */
   @Override
   public void realtimeConnected(boolean connected) {
     if (connected) {
-      clear();
+      supersedeInFlight();
+      connectedAtNanos = nanoTime.getAsLong();
+      realtimeConnected = true;
+      revalidation.start(cache.keys());
+    } else {
+      realtimeConnected = false;
+      revalidation.stop();
     }
-    realtimeConnected = connected;
+  }
+
+  private boolean predatesConnection(EntityKey key) {
+    return cache.get(key).map(this::predatesConnection).orElse(false);
+  }
+
+  /** Fetched no later than the connection was made: it may have missed a push. */
+  private boolean predatesConnection(CustomerEntitlements entry) {
+    return entry.fetchedAtNanos() - connectedAtNanos <= 0;
+  }
+
+  private void supersedeInFlight() {
+    loads.values().forEach(CachingEntitlementStore::supersede);
+    reloads.values().forEach(CachingEntitlementStore::supersede);
+    loads.clear();
+    reloads.clear();
   }
 
   /** Starts a fetch of {@code key}, or joins the one in flight. */

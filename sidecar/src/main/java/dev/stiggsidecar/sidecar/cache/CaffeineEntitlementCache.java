@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -46,6 +47,11 @@ public final class CaffeineEntitlementCache implements EntitlementCache {
   @Override
   public void invalidateAll() {
     cache.invalidateAll();
+  }
+
+  @Override
+  public Set<EntityKey> keys() {
+    return Set.copyOf(cache.asMap().keySet());
   }
 
   @Override

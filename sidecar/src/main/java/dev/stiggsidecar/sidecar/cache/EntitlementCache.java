@@ -3,6 +3,7 @@ package dev.stiggsidecar.sidecar.cache;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -19,6 +20,9 @@ public interface EntitlementCache {
   void updateIfPresent(EntityKey key, UnaryOperator<CustomerEntitlements> change);
 
   void invalidateAll();
+
+  /** A snapshot of the cached keys (for background work; never on the path of a check). */
+  Set<EntityKey> keys();
 
   /** Number of cached entries. */
   long size();

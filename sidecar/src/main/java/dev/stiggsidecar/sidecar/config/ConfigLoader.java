@@ -39,6 +39,8 @@ public final class ConfigLoader {
     }
     long stalenessSecs = env.number(SidecarEnv.CACHE_MAX_STALENESS_SECS, SidecarEnv.DEFAULT_CACHE_MAX_STALENESS_SECS,
         1, 86_400, "seconds");
+    long revalidationRate = env.number(SidecarEnv.CACHE_REVALIDATION_RATE, SidecarEnv.DEFAULT_CACHE_REVALIDATION_RATE,
+        1, 10_000, "entries per second");
     long graceSecs = env.number(SidecarEnv.SHUTDOWN_GRACE_SECS, SidecarEnv.DEFAULT_SHUTDOWN_GRACE_SECS, 0, 600,
         "seconds");
     Optional<RedisSettings> redis = RedisSettings.read(env);
@@ -47,6 +49,7 @@ public final class ConfigLoader {
         stigg.websocketEnabled(), stigg.websocketUrl(), fallbacks, cacheBytes, offline,
         env.text(SidecarEnv.GRPC_BIND_ADDRESS).orElse(SidecarEnv.DEFAULT_GRPC_BIND_ADDRESS), grpcPort,
         env.text(SidecarEnv.HTTP_BIND_ADDRESS).orElse(SidecarEnv.DEFAULT_HTTP_BIND_ADDRESS), httpPort, logLevel,
-        stigg.upstreamTimeout(), Duration.ofSeconds(stalenessSecs), Duration.ofSeconds(graceSecs), redis);
+        stigg.upstreamTimeout(), Duration.ofSeconds(stalenessSecs), (int) revalidationRate, Duration.ofSeconds(graceSecs),
+        redis);
   }
 }

@@ -15,12 +15,14 @@ import java.util.Map;
  * @param websocketUrl the real-time URL with {@code /graphql}, explicit or derived
  * @param fallbacks {@code ENTITLEMENTS_FALLBACK}, by feature id
  * @param maxStaleness how old a cached entry may be while real-time updates are off or down
+ * @param revalidationRate entries refetched per second at most after the real-time stream (re)connects
  * @param redis Redis cache mode, when {@code REDIS_ENVIRONMENT_PREFIX} is set
  */
 public record SidecarConfig(ApiKey apiKey, URI graphqlUrl, boolean edgeEnabled, URI edgeUrl, boolean websocketEnabled,
     URI websocketUrl, Map<String, FallbackValue> fallbacks, long cacheMaxSizeBytes, boolean offline,
     String grpcBindAddress, int grpcPort, String httpBindAddress, int httpPort, String logLevel,
-    Duration upstreamTimeout, Duration maxStaleness, Duration shutdownGrace, java.util.Optional<RedisSettings> redis) {
+    Duration upstreamTimeout, Duration maxStaleness, int revalidationRate, Duration shutdownGrace,
+    java.util.Optional<RedisSettings> redis) {
 
   public SidecarConfig {
     fallbacks = Map.copyOf(fallbacks);
@@ -29,6 +31,6 @@ public record SidecarConfig(ApiKey apiKey, URI graphqlUrl, boolean edgeEnabled, 
   public SidecarConfig withPorts(int newGrpcPort, int newHttpPort) {
     return new SidecarConfig(apiKey, graphqlUrl, edgeEnabled, edgeUrl, websocketEnabled, websocketUrl, fallbacks,
         cacheMaxSizeBytes, offline, grpcBindAddress, newGrpcPort, httpBindAddress, newHttpPort, logLevel,
-        upstreamTimeout, maxStaleness, shutdownGrace, redis);
+        upstreamTimeout, maxStaleness, revalidationRate, shutdownGrace, redis);
   }
 }

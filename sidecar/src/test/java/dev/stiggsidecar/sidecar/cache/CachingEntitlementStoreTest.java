@@ -30,24 +30,28 @@ class CachingEntitlementStoreTest {
 
   private static final EntityKey ACME = EntityKey.customer("acme");
   private static final Duration STALENESS = Duration.ofSeconds(60);
+  /** One per {@link Revalidation#TICK} of 100 ms. */
+  private static final int REVALIDATIONS_PER_SECOND = 10;
   private static final Feature SSO = new Feature("sso", FeatureType.BOOLEAN, Optional.of(MeterType.NONE), "", "");
 
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T12:00:00Z"));
   private final List<Fetch> fetches = new ArrayList<>();
   private final SidecarMetrics metrics = new SidecarMetrics();
+  private final ManualTicks ticks = new ManualTicks();
   private final CachingEntitlementStore store = new CachingEntitlementStore(new CaffeineEntitlementCache(1 << 20),
       (key, viaGraphql) -> {
         Fetch fetch = new Fetch(key, viaGraphql, new CompletableFuture<>());
         fetches.add(fetch);
         return fetch.result();
-      }, metrics, clock, nanos::get, STALENESS);
+      }, metrics, clock, nanos::get, STALENESS, ticks, REVALIDATIONS_PER_SECOND);
 
   private record Fetch(EntityKey key, boolean viaGraphql, CompletableFuture<CustomerEntitlements> result) {}
 
   @AfterEach
   void close() {
     metrics.close();
+    ticks.shutdownNow();
   }
 
   @Test
@@ -147,6 +151,108 @@ class CachingEntitlementStoreTest {
 
     clock.advance(Duration.ofMillis(1_001));
     assertThat(store.cached(ACME)).isEmpty();
+  }
+
+  @Test
+  void aReconnectKeepsEveryEntryAndRefetchesThemAtTheBoundedRate() {
+    List<EntityKey> customers = customers(5);
+    customers.forEach(key -> loaded(key, "v1"));
+    fetches.clear();
+
+    store.realtimeConnected(true);
+    assertThat(customers).allSatisfy(key -> assertThat(store.cached(key)).as("still answered").isPresent());
+    assertThat(fetches).as("nothing fetched at the reconnect itself").isEmpty();
+
+    ticks.tick();
+    ticks.tick();
+    assertThat(fetches).as("one per tick at 10/s, in flight or not").hasSize(2);
+    fetches.forEach(fetch -> fetch.result().complete(entry("v2")));
+    for (int i = 0; i < 10; i++) {
+      ticks.tick();
+      fetches.forEach(fetch -> fetch.result().complete(entry("v2")));
+    }
+    assertThat(fetches).extracting(Fetch::key).as("each entry refetched once").containsExactlyInAnyOrderElementsOf(customers);
+    assertThat(customers).allSatisfy(key ->
+        assertThat(store.cached(key)).map(CachingEntitlementStoreTest::version).contains("v2"));
+    assertThat(metrics.scrape()).contains("sidecar_cache_revalidation_pending 0.0");
+  }
+
+  @Test
+  void aCheckedEntryIsRevalidatedBeforeTheOthers() {
+    List<EntityKey> customers = customers(5);
+    customers.forEach(key -> loaded(key, "v1"));
+    fetches.clear();
+    store.realtimeConnected(true);
+
+    store.cached(customers.get(4));
+    ticks.tick();
+
+    assertThat(fetches).extracting(Fetch::key).containsExactly(customers.get(4));
+  }
+
+  @Test
+  void anEntryPushedAfterTheReconnectIsNotRefetched() {
+    List<EntityKey> customers = customers(2);
+    customers.forEach(key -> loaded(key, "v1"));
+    fetches.clear();
+    store.realtimeConnected(true);
+
+    nanos.incrementAndGet();
+    store.replace(customers.get(0), entry("pushed"));
+    for (int i = 0; i < 5; i++) {
+      ticks.tick();
+    }
+
+    assertThat(fetches).extracting(Fetch::key).containsExactly(customers.get(1));
+    assertThat(store.cached(customers.get(0))).map(CachingEntitlementStoreTest::version).contains("pushed");
+  }
+
+  @Test
+  void aFailedRevalidationKeepsTheEntryAndIsRetriedAfterTheOthers() {
+    List<EntityKey> customers = customers(2);
+    customers.forEach(key -> loaded(key, "v1"));
+    fetches.clear();
+    store.realtimeConnected(true);
+
+    ticks.tick();
+    EntityKey failed = fetches.get(0).key();
+    EntityKey other = customers.get(0).equals(failed) ? customers.get(1) : customers.get(0);
+    fetches.get(0).result().completeExceptionally(new UpstreamException(UpstreamException.Kind.NETWORK, "down", null));
+    ticks.tick();
+    fetches.get(1).result().complete(entry("v2"));
+    ticks.tick();
+
+    assertThat(fetches).extracting(Fetch::key).containsExactly(failed, other, failed);
+    assertThat(store.cached(failed)).as("answered meanwhile").map(CachingEntitlementStoreTest::version).contains("v1");
+  }
+
+  @Test
+  void aDisconnectEndsTheRoundAndTheStalenessBoundAppliesAgain() {
+    List<EntityKey> customers = customers(3);
+    customers.forEach(key -> loaded(key, "v1"));
+    fetches.clear();
+    store.realtimeConnected(true);
+    store.realtimeConnected(false);
+
+    ticks.tick();
+    assertThat(fetches).isEmpty();
+    nanos.addAndGet(STALENESS.toNanos() + 1);
+    store.cached(customers.get(0));
+    assertThat(fetches).extracting(Fetch::key).containsExactly(customers.get(0));
+  }
+
+  private void loaded(EntityKey key, String version) {
+    CompletableFuture<Lookup> load = store.load(key);
+    fetches.get(fetches.size() - 1).result().complete(entry(version));
+    assertThat(load.join().entry()).isPresent();
+  }
+
+  private static List<EntityKey> customers(int count) {
+    List<EntityKey> keys = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      keys.add(EntityKey.customer("customer-" + i));
+    }
+    return keys;
   }
 
   private void loaded(String version) {
