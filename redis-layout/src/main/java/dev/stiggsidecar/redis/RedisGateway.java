@@ -49,6 +49,7 @@ public final class RedisGateway implements AutoCloseable {
   private volatile StatefulRedisConnection<String, String> connection;
   private volatile StatefulRedisPubSubConnection<String, String> pubSub;
   private volatile boolean closed;
+  private volatile boolean connectFailureLogged;
 
   /** The state of the connections, as {@code /readyz} reports it. */
   public enum State {
@@ -163,8 +164,14 @@ public final class RedisGateway implements AutoCloseable {
       log.info("connected to Redis at {}:{} (db {})", uri.getHost(), uri.getPort(), uri.getDatabase());
       return false;
     } catch (RuntimeException e) {
-      log.warn("cannot connect to Redis at {}:{} ({}); answering from Stigg's API meanwhile, retrying",
-          uri.getHost(), uri.getPort(), e.getMessage());
+      // Once per outage, not once per retry: the retries go on every second.
+      if (!connectFailureLogged) {
+        connectFailureLogged = true;
+        log.warn("cannot connect to Redis at {}:{} ({}); answering from Stigg's API meanwhile, retrying every {} s",
+            uri.getHost(), uri.getPort(), rootMessage(e), CONNECT_RETRY.toSeconds());
+      } else {
+        log.debug("still cannot connect to Redis at {}:{}: {}", uri.getHost(), uri.getPort(), rootMessage(e));
+      }
       return true;
     }
   }
@@ -234,5 +241,14 @@ public final class RedisGateway implements AutoCloseable {
       connection.close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+
+  /** Lettuce wraps the cause (refused, WRONGPASS, timeout) in generic connection exceptions. */
+  private static String rootMessage(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause == error ? String.valueOf(error.getMessage()) : error.getMessage() + ": " + cause.getMessage();
   }
 }

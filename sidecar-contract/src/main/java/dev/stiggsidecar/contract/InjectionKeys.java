@@ -43,6 +43,13 @@ public final class InjectionKeys {
   public static final String MEMORY_LIMIT = PREFIX + "memory-limit";
   public static final String LOG_LEVEL = PREFIX + "log-level";
 
+  /**
+   * Pod template annotation on the managed Redis and the operator's own clients of it: which
+   * version of the password Secret (its uid and resourceVersion, never anything derived from the
+   * password) the pods were started with, so that a new password restarts them.
+   */
+  public static final String REDIS_AUTH_VERSION = PREFIX + "redis-auth-version";
+
   /** Name of the injected container. */
   public static final String CONTAINER_NAME = "stigg-sidecar";
 

@@ -75,7 +75,12 @@ public record EffectiveSpec(
   public record PersistentCache(int replicas, String image, ResourceRequirements resources) {}
 
   /** The standalone sidecar Deployment. */
-  public record Standalone(int replicas) {}
+  public record Standalone(int replicas, List<ClientSelector> allowedClients) {
+
+    public Standalone {
+      allowedClients = List.copyOf(allowedClients);
+    }
+  }
 
   /** What the webhook needs. */
   public record Injection(NativeSidecarMode nativeSidecar, String hostEnvName, String portEnvName,
@@ -132,7 +137,8 @@ public record EffectiveSpec(
         cache,
         persistentCache,
         standalone != null && Boolean.TRUE.equals(standalone.enabled())
-            ? Optional.of(new Standalone(Objects.requireNonNullElse(standalone.replicas(), DEFAULT_STANDALONE_REPLICAS)))
+            ? Optional.of(new Standalone(Objects.requireNonNullElse(standalone.replicas(), DEFAULT_STANDALONE_REPLICAS),
+                Objects.requireNonNullElse(standalone.allowedClients(), List.<ClientSelector>of())))
             : Optional.empty(),
         new Injection(
             Objects.requireNonNullElse(injection.nativeSidecar(), NativeSidecarMode.Auto),

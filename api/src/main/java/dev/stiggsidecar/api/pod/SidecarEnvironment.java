@@ -64,14 +64,26 @@ public final class SidecarEnvironment {
     return data;
   }
 
-  /** Container env entries that reference Secrets: the API key, and the Redis password if any. */
+  /**
+   * Container env entries that reference Secrets: the API key, and the Redis password (the user's
+   * for an external Redis, if any; the operator's generated one for the managed Redis).
+   */
   public static List<EnvVar> secretEnv(EffectiveSpec spec) {
     List<EnvVar> env = new ArrayList<>();
     env.add(secretVar(SidecarEnv.SERVER_API_KEY, spec.apiKey().name(), spec.apiKey().key()));
-    if (spec.cache() instanceof RedisCache redis && redis.target() instanceof ExternalRedis external) {
-      external.password().ifPresent(ref -> env.add(secretVar(SidecarEnv.REDIS_PASSWORD, ref.name(), ref.key())));
+    if (spec.cache() instanceof RedisCache redis) {
+      if (redis.target() instanceof ExternalRedis external) {
+        external.password().ifPresent(ref -> env.add(secretVar(SidecarEnv.REDIS_PASSWORD, ref.name(), ref.key())));
+      } else {
+        env.add(managedRedisPassword(spec, SidecarEnv.REDIS_PASSWORD));
+      }
     }
     return env;
+  }
+
+  /** The managed Redis's password, from the Secret the operator generates, as {@code name}. */
+  public static EnvVar managedRedisPassword(EffectiveSpec spec, String name) {
+    return secretVar(name, StiggSidecarResources.redisAuthName(spec.name()), StiggSidecarResources.REDIS_PASSWORD_KEY);
   }
 
   private static EnvVar secretVar(String name, String secret, String key) {

@@ -4,6 +4,7 @@ import dev.stiggsidecar.api.model.EffectiveSpec;
 import dev.stiggsidecar.api.model.InvalidSpecException;
 import dev.stiggsidecar.api.model.OperatorDefaults;
 import dev.stiggsidecar.api.model.StiggSidecar;
+import dev.stiggsidecar.api.model.StiggSidecarResources;
 import dev.stiggsidecar.operator.render.ManifestRenderer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
@@ -56,7 +57,15 @@ public final class RenderCommand {
         resource.getMetadata().setNamespace(fallbackNamespace);
       }
       try {
-        objects.addAll(ManifestRenderer.render(EffectiveSpec.of(resource, defaults)));
+        EffectiveSpec spec = EffectiveSpec.of(resource, defaults);
+        objects.addAll(ManifestRenderer.render(spec));
+        if (spec.managedRedis().isPresent()) {
+          String secret = StiggSidecarResources.redisAuthName(spec.name());
+          err.println("note: Secret " + secret + " (the managed Redis's password) is not rendered: the operator "
+              + "generates it in the cluster. Without the operator, create it: kubectl -n " + spec.namespace()
+              + " create secret generic " + secret + " --from-literal=" + StiggSidecarResources.REDIS_PASSWORD_KEY
+              + "=\"$(openssl rand -hex 24)\"");
+        }
       } catch (InvalidSpecException invalid) {
         valid = false;
         err.println(source + ": StiggSidecar " + resource.getMetadata().getName() + " is invalid:");

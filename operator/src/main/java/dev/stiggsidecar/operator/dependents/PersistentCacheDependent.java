@@ -15,6 +15,7 @@ public final class PersistentCacheDependent extends NamedDependent<Deployment> {
 
   @Override
   protected Deployment desired(StiggSidecar primary, Context<StiggSidecar> context) {
-    return PersistentCacheRenderer.deployment(Specs.of(context), Specs.of(context).persistentCache().orElseThrow());
+    return PersistentCacheRenderer.deployment(Specs.of(context), Specs.of(context).persistentCache().orElseThrow(),
+        Specs.redisAuthVersion(context));
   }
 }

@@ -15,6 +15,7 @@ public final class RedisDeploymentDependent extends NamedDependent<Deployment> {
 
   @Override
   protected Deployment desired(StiggSidecar primary, Context<StiggSidecar> context) {
-    return RedisRenderer.deployment(Specs.of(context), Specs.of(context).managedRedis().orElseThrow());
+    return RedisRenderer.deployment(Specs.of(context), Specs.of(context).managedRedis().orElseThrow(),
+        Specs.redisAuthVersion(context));
   }
 }

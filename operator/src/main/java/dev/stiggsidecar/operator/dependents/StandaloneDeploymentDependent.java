@@ -15,6 +15,7 @@ public final class StandaloneDeploymentDependent extends NamedDependent<Deployme
 
   @Override
   protected Deployment desired(StiggSidecar primary, Context<StiggSidecar> context) {
-    return StandaloneRenderer.deployment(Specs.of(context), Specs.of(context).standalone().orElseThrow());
+    return StandaloneRenderer.deployment(Specs.of(context), Specs.of(context).standalone().orElseThrow(),
+        Specs.redisAuthVersion(context));
   }
 }

@@ -4,12 +4,14 @@ import dev.stiggsidecar.operator.dependents.ManagedRedisCondition;
 import dev.stiggsidecar.operator.dependents.PersistentCacheCondition;
 import dev.stiggsidecar.operator.dependents.PersistentCacheDependent;
 import dev.stiggsidecar.operator.dependents.RedisDeploymentDependent;
+import dev.stiggsidecar.operator.dependents.RedisNetworkPolicyDependent;
 import dev.stiggsidecar.operator.dependents.RedisServiceDependent;
 import dev.stiggsidecar.operator.dependents.SidecarConfigDependent;
 import dev.stiggsidecar.operator.dependents.Specs;
 import dev.stiggsidecar.operator.dependents.StandaloneCondition;
 import dev.stiggsidecar.operator.dependents.StandaloneDeploymentDependent;
 import dev.stiggsidecar.operator.dependents.StandaloneDisruptionBudgetDependent;
+import dev.stiggsidecar.operator.dependents.StandaloneNetworkPolicyDependent;
 import dev.stiggsidecar.operator.dependents.StandaloneServiceDependent;
 import dev.stiggsidecar.api.model.EffectiveSpec;
 import dev.stiggsidecar.api.model.InjectionSpec.RolloutPolicy;
@@ -55,6 +57,8 @@ import java.util.Optional;
         reconcilePrecondition = ManagedRedisCondition.class),
     @Dependent(name = "redis-service", type = RedisServiceDependent.class,
         reconcilePrecondition = ManagedRedisCondition.class),
+    @Dependent(name = "redis-network-policy", type = RedisNetworkPolicyDependent.class,
+        reconcilePrecondition = ManagedRedisCondition.class),
     @Dependent(name = "persistent-cache", type = PersistentCacheDependent.class,
         reconcilePrecondition = PersistentCacheCondition.class),
     @Dependent(name = "standalone-deployment", type = StandaloneDeploymentDependent.class,
@@ -62,6 +66,8 @@ import java.util.Optional;
     @Dependent(name = "standalone-service", type = StandaloneServiceDependent.class,
         reconcilePrecondition = StandaloneCondition.class),
     @Dependent(name = "standalone-pdb", type = StandaloneDisruptionBudgetDependent.class,
+        reconcilePrecondition = StandaloneCondition.class),
+    @Dependent(name = "standalone-network-policy", type = StandaloneNetworkPolicyDependent.class,
         reconcilePrecondition = StandaloneCondition.class),
 })
 public final class StiggSidecarReconciler implements Reconciler<StiggSidecar> {
@@ -77,6 +83,7 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar> {
   private final StatusReport report;
   private final TransitionEvents events;
   private final RolloutRestarter restarter;
+  private final RedisPassword redisPassword = new RedisPassword();
   private final Clock clock;
 
   public StiggSidecarReconciler(OperatorDefaults defaults, Clock clock) {
@@ -93,6 +100,9 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar> {
     try {
       EffectiveSpec spec = EffectiveSpec.of(resource, defaults);
       Specs.put(context, spec);
+      if (spec.managedRedis().isPresent()) {
+        Specs.putRedisAuthVersion(context, redisPassword.ensure(context.getClient(), resource));
+      }
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       String configHash = ConfigHash.of(spec);
       InjectedPodScan pods = InjectedPodScan.of(context, configHash);

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A Deployment whose one container loads the sidecar configuration (persistent cache, standalone
@@ -19,7 +21,11 @@ final class ConfiguredDeployment {
 
   private ConfiguredDeployment() {}
 
-  static Deployment of(EffectiveSpec spec, String name, String component, int replicas, Container container) {
+  /** @param redisAuthVersion see {@link InjectionKeys#REDIS_AUTH_VERSION}; empty without a managed Redis */
+  static Deployment of(EffectiveSpec spec, String name, String component, int replicas, Container container,
+      Optional<String> redisAuthVersion) {
+    Map<String, String> annotations = new TreeMap<>(RedisRenderer.authAnnotation(redisAuthVersion));
+    annotations.put(InjectionKeys.CONFIG_HASH, ConfigHash.of(spec));
     return new DeploymentBuilder()
         .withMetadata(OwnedMetadata.of(spec, name, component))
         .withNewSpec()
@@ -28,7 +34,7 @@ final class ConfiguredDeployment {
           .withNewTemplate()
             .withNewMetadata()
               .withLabels(StiggSidecarResources.labels(spec.name(), component))
-              .withAnnotations(Map.of(InjectionKeys.CONFIG_HASH, ConfigHash.of(spec)))
+              .withAnnotations(annotations)
             .endMetadata()
             .withNewSpec()
               .withAutomountServiceAccountToken(false)

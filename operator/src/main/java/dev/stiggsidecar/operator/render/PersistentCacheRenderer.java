@@ -8,6 +8,7 @@ import dev.stiggsidecar.api.model.StiggSidecarResources;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.Optional;
 
 /**
  * The persistent cache service: reads the same ConfigMap and Secrets as the sidecars, so it writes
@@ -19,7 +20,8 @@ public final class PersistentCacheRenderer {
 
   private PersistentCacheRenderer() {}
 
-  public static Deployment deployment(EffectiveSpec spec, PersistentCache cache) {
+  /** @param redisAuthVersion see {@link dev.stiggsidecar.contract.InjectionKeys#REDIS_AUTH_VERSION} */
+  public static Deployment deployment(EffectiveSpec spec, PersistentCache cache, Optional<String> redisAuthVersion) {
     Container container = new ContainerBuilder()
         .withName("persistent-cache")
         .withImage(cache.image())
@@ -34,6 +36,6 @@ public final class PersistentCacheRenderer {
         .addNewVolumeMount().withName(SidecarContainerRenderer.TMP_VOLUME).withMountPath("/tmp").endVolumeMount()
         .build();
     return ConfiguredDeployment.of(spec, StiggSidecarResources.persistentCacheName(spec.name()), COMPONENT,
-        cache.replicas(), container);
+        cache.replicas(), container, redisAuthVersion);
   }
 }

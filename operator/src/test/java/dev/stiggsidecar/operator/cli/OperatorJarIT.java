@@ -20,7 +20,8 @@ class OperatorJarIT {
     Result result = run("render", "-f", EXAMPLE.toString());
     assertThat(result.code()).as(result.stderr()).isZero();
     assertThat(result.stdout()).startsWith("---\n");
-    assertThat(result.stdout().lines().filter(line -> line.startsWith("kind: ")).toList()).hasSize(7);
+    assertThat(result.stdout().lines().filter(line -> line.startsWith("kind: ")).toList()).hasSize(9);
+    assertThat(result.stderr()).as("the note on the password Secret goes to stderr").contains("default-redis-auth");
     assertThat(result.stdout()).doesNotContain("DEBUG", "INFO");
   }
 

@@ -23,8 +23,11 @@ class RenderCommandTest {
   void rendersTheExample() throws IOException {
     String example = Files.readString(Path.of(System.getProperty("manifests.dir"), "examples", "stiggsidecar.yaml"));
     assertThat(run(example)).isZero();
-    assertThat(kinds()).containsExactly("ConfigMap", "Deployment", "Service", "Deployment", "Deployment", "Service",
-        "PodDisruptionBudget");
+    assertThat(kinds()).containsExactly("ConfigMap", "Deployment", "Service", "NetworkPolicy", "Deployment",
+        "Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy");
+    assertThat(err.toString(StandardCharsets.UTF_8)).as("the password Secret is named, never rendered")
+        .contains("Secret default-redis-auth", "kubectl -n shop create secret generic default-redis-auth");
+    assertThat(kinds()).doesNotContain("Secret");
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("name: \"default-redis\"", "namespace: \"shop\"",
         "REDIS_ENVIRONMENT_PREFIX: \"shop-production\"", "image: \"pcache:1\"");
   }
@@ -49,7 +52,7 @@ class RenderCommandTest {
   @CsvSource(delimiter = '|', textBlock = """
       memory only                 | {}                                                                   | ConfigMap
       external redis              | {redis: {external: {host: r.example, tls: true, passwordSecretRef: {name: r, key: p}}, keyPrefix: p}} | ConfigMap
-      managed redis               | {redis: {managed: {}, keyPrefix: p}}                                 | ConfigMap,Deployment,Service
+      managed redis               | {redis: {managed: {}, keyPrefix: p}}                                 | ConfigMap,Deployment,Service,NetworkPolicy
       """)
   void rendersEachCacheChoice(String name, String cache, String expectedKinds) {
     assertThat(run(resource("cache: " + cache))).as(err.toString(StandardCharsets.UTF_8)).isZero();

@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -39,8 +40,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -173,7 +176,7 @@ class StiggSidecarReconcilerTest {
         .anySatisfy(env -> assertThat(env.getName()).isEqualTo("REDIS_PASSWORD"));
 
     // Standalone on, persistent cache off.
-    update(s -> spec(s.cache(), new PersistentCacheSpec(false, null, null, null), new StandaloneSpec(true, 3),
+    update(s -> spec(s.cache(), new PersistentCacheSpec(false, null, null, null), new StandaloneSpec(true, 3, null),
         s.fallbackEntitlements()));
     await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-sidecar") != null
         && deployment("default-persistent-cache") == null);
@@ -188,7 +191,7 @@ class StiggSidecarReconcilerTest {
 
     // Back to memory, standalone off, fallback changed: standalone objects go, the hash moves.
     String hashBefore = current().getStatus().configHash();
-    update(s -> spec(null, null, new StandaloneSpec(false, null),
+    update(s -> spec(null, null, new StandaloneSpec(false, null, null),
         Map.of("premium", new FallbackEntitlement(false, null, null, null, null))));
     await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-sidecar") == null
         && admin.services().inNamespace(ns).withName("default-sidecar").get() == null
@@ -206,6 +209,86 @@ class StiggSidecarReconcilerTest {
     assertThat(current()).isNull();
     assertThat(admin.configMaps().inNamespace(ns).withName("default-sidecar-env").get().getMetadata()
         .getOwnerReferences()).singleElement().satisfies(owner -> assertThat(owner.getUid()).isEqualTo(uid));
+  }
+
+  /**
+   * The managed Redis's password: generated into an owned, immutable Secret, referenced by Redis
+   * and every client, copied nowhere, kept across reconciliations, and replaced (restarting its
+   * users) when the Secret is deleted. Redis and the standalone sidecars get their NetworkPolicies.
+   */
+  @Test
+  void theManagedRedisGetsAGeneratedPasswordThatNoOtherObjectCarries() {
+    createApiKeySecret();
+    create(spec(MANAGED_REDIS, new PersistentCacheSpec(true, null, null, null), new StandaloneSpec(true, 2, null),
+        Map.of()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-redis") != null
+        && deployment("default-sidecar") != null);
+    markReady("default-redis", 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-persistent-cache") != null);
+
+    Secret secret = admin.secrets().inNamespace(ns).withName("default-redis-auth").get();
+    assertOwned(secret);
+    assertThat(secret.getImmutable()).isTrue();
+    assertThat(secret.getData()).containsOnlyKeys("password");
+    String password = new String(Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.US_ASCII);
+    assertThat(password).hasSize(32).matches("[A-Za-z0-9_-]+");
+    String version = secret.getMetadata().getUid() + "/" + secret.getMetadata().getResourceVersion();
+    for (String user : List.of("default-redis", "default-sidecar", "default-persistent-cache")) {
+      assertThat(deployment(user).getSpec().getTemplate().getMetadata().getAnnotations())
+          .as(user + " restarts with a new password").containsEntry(InjectionKeys.REDIS_AUTH_VERSION, version);
+      assertThat(deployment(user).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+          .as(user + " reads the password from the Secret")
+          .anySatisfy(env -> assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("default-redis-auth"));
+    }
+    assertOwned(admin.network().v1().networkPolicies().inNamespace(ns).withName("default-redis").get());
+    assertOwned(admin.network().v1().networkPolicies().inNamespace(ns).withName("default-sidecar").get());
+    assertThat(admin.configMaps().inNamespace(ns).list().getItems()).extracting(Object::toString)
+        .noneMatch(text -> text.contains(password));
+    assertThat(current().toString()).doesNotContain(password);
+
+    // Another spec change reconciles again: the password stays.
+    update(s -> spec(s.cache(), s.persistentCache(), s.standalone(), Map.of("a", new FallbackEntitlement(true, null,
+        null, null, null))));
+    awaitStatus(s -> s.observedGeneration() == 2L);
+    assertThat(admin.secrets().inNamespace(ns).withName("default-redis-auth").get().getMetadata().getResourceVersion())
+        .isEqualTo(secret.getMetadata().getResourceVersion());
+
+    // Deleted (to rotate it): at the next reconciliation (at most a minute later; here a spec
+    // change, since Secrets are not watched) a new password, and Redis and its users roll.
+    admin.secrets().inNamespace(ns).withName("default-redis-auth").delete();
+    update(s -> spec(s.cache(), s.persistentCache(), s.standalone(), Map.of()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      Secret again = admin.secrets().inNamespace(ns).withName("default-redis-auth").get();
+      return again != null && !again.getMetadata().getUid().equals(secret.getMetadata().getUid());
+    });
+    Secret rotated = admin.secrets().inNamespace(ns).withName("default-redis-auth").get();
+    assertThat(rotated.getData().get("password")).isNotEqualTo(secret.getData().get("password"));
+    String rotatedVersion = rotated.getMetadata().getUid() + "/" + rotated.getMetadata().getResourceVersion();
+    await().atMost(Duration.ofSeconds(30)).until(() -> rotatedVersion.equals(deployment("default-redis").getSpec()
+        .getTemplate().getMetadata().getAnnotations().get(InjectionKeys.REDIS_AUTH_VERSION)));
+  }
+
+  @Test
+  void aPasswordSecretTheUserCreatedIsUsedAsItIsAndOneWithoutThePasswordIsReported() {
+    createApiKeySecret();
+    admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("default-redis-auth")
+        .endMetadata().addToStringData("wrong-key", "x").build()).create();
+    create(spec(MANAGED_REDIS, null, null, Map.of()));
+
+    StiggSidecarStatus failed = awaitStatus(s -> s.conditions() != null
+        && "ReconcileError".equals(condition(s, "Ready").getReason()));
+    assertThat(condition(failed, "Ready").getMessage()).contains("Secret default-redis-auth in namespace " + ns
+        + " has no key 'password'");
+
+    admin.secrets().inNamespace(ns).withName("default-redis-auth").edit(secret -> new SecretBuilder(secret)
+        .withData(Map.of("password", Base64.getEncoder().encodeToString("my-own-password".getBytes(StandardCharsets.UTF_8))))
+        .build());
+    await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-redis") != null);
+    Secret mine = admin.secrets().inNamespace(ns).withName("default-redis-auth").get();
+    assertThat(mine.getMetadata().getOwnerReferences()).as("the user's Secret is not taken over").isNullOrEmpty();
+    assertThat(deployment("default-redis").getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry(InjectionKeys.REDIS_AUTH_VERSION, mine.getMetadata().getUid() + "/"
+            + mine.getMetadata().getResourceVersion());
   }
 
   @Test
@@ -257,7 +340,7 @@ class StiggSidecarReconcilerTest {
   void aSettledResourceIsNotWrittenAgain() {
     createApiKeySecret();
     create(spec(new CacheSpec(null, new RedisCacheSpec(new ManagedRedisSpec(null, null), null, "prod", null)),
-        new PersistentCacheSpec(true, 2, null, null), new StandaloneSpec(true, 2), Map.of()));
+        new PersistentCacheSpec(true, 2, null, null), new StandaloneSpec(true, 2, null), Map.of()));
     await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-redis") != null);
     markReady("default-redis", 1);
     await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-persistent-cache") != null);
@@ -307,6 +390,9 @@ class StiggSidecarReconcilerTest {
           assertThat(event.getMessage()).contains("Deployment/checkout", status.configHash());
         });
   }
+
+  private static final CacheSpec MANAGED_REDIS =
+      new CacheSpec(null, new RedisCacheSpec(new ManagedRedisSpec(null, null), null, "prod", null));
 
   private static StiggSidecarSpec spec(CacheSpec cache, PersistentCacheSpec persistentCache, StandaloneSpec standalone,
       Map<String, FallbackEntitlement> fallbacks) {
@@ -381,7 +467,9 @@ class StiggSidecarReconcilerTest {
             admin.configMaps().inNamespace(ns).list().getItems().stream(),
             admin.apps().deployments().inNamespace(ns).list().getItems().stream(),
             admin.services().inNamespace(ns).list().getItems().stream(),
-            admin.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems().stream())
+            admin.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems().stream(),
+            admin.network().v1().networkPolicies().inNamespace(ns).list().getItems().stream(),
+            admin.secrets().inNamespace(ns).list().getItems().stream())
         .flatMap(s -> s.map(HasMetadata.class::cast))
         .filter(o -> o.getMetadata().getOwnerReferences() != null && !o.getMetadata().getOwnerReferences().isEmpty())
         .collect(java.util.stream.Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stiggsidecar.contract.InjectionKeys;
 import dev.stiggsidecar.api.model.CacheSpec;
+import dev.stiggsidecar.api.model.ClientSelector;
 import dev.stiggsidecar.api.model.EffectiveSpec;
 import dev.stiggsidecar.api.model.ExternalRedisSpec;
 import dev.stiggsidecar.api.model.FallbackEntitlement;
@@ -14,18 +15,22 @@ import dev.stiggsidecar.api.model.PersistentCacheSpec;
 import dev.stiggsidecar.api.model.RedisCacheSpec;
 import dev.stiggsidecar.api.model.SecretKeyRef;
 import dev.stiggsidecar.api.model.StandaloneSpec;
+import dev.stiggsidecar.api.model.StiggSidecarResources;
 import dev.stiggsidecar.api.model.StiggSidecarSpec;
 import dev.stiggsidecar.api.pod.ConfigHash;
 import dev.stiggsidecar.api.pod.SidecarEnvironment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every owned object as a pure function of the spec; no cluster. */
@@ -34,7 +39,12 @@ class RenderersTest {
   private static StiggSidecarSpec spec(CacheSpec cache, Map<String, FallbackEntitlement> fallbacks) {
     return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg", "SERVER_API_KEY"), null, null, null, null,
         null, "http://stigg-emulator:8080", null, null, fallbacks, cache, new PersistentCacheSpec(true, 2, null, null),
-        new StandaloneSpec(true, 3), null);
+        new StandaloneSpec(true, 3, null), null);
+  }
+
+  private static StiggSidecarSpec spec(CacheSpec cache, StandaloneSpec standalone) {
+    return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg", "SERVER_API_KEY"), null, null, null, null,
+        null, null, null, null, Map.of(), cache, null, standalone, null);
   }
 
   private static EffectiveSpec effective(StiggSidecarSpec spec) {
@@ -80,13 +90,21 @@ class RenderersTest {
   @Test
   void managedRedisIsOneEphemeralNonRootReplicaBehindAService() {
     EffectiveSpec spec = effective(spec(MANAGED, Map.of()));
-    Deployment redis = RedisRenderer.deployment(spec, spec.managedRedis().orElseThrow());
+    Deployment redis = RedisRenderer.deployment(spec, spec.managedRedis().orElseThrow(), Optional.of("uid-1/7"));
     assertThat(redis.getMetadata().getName()).isEqualTo("main-redis");
     assertThat(redis.getSpec().getReplicas()).isOne();
     assertThat(redis.getSpec().getStrategy().getType()).isEqualTo("Recreate");
     Container container = redis.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("redis:7");
-    assertThat(container.getArgs()).containsExactly("--save", "", "--appendonly", "no");
+    assertThat(container.getArgs()).containsExactly("--save", "", "--appendonly", "no", "--requirepass",
+        "$(REDISCLI_AUTH)");
+    assertThat(container.getEnv()).singleElement().satisfies(env -> {
+      assertThat(env.getName()).as("read by the probe's redis-cli too").isEqualTo("REDISCLI_AUTH");
+      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("main-redis-auth");
+      assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+    });
+    assertThat(redis.getSpec().getTemplate().getMetadata().getAnnotations())
+        .as("a new password Secret restarts Redis").containsEntry(InjectionKeys.REDIS_AUTH_VERSION, "uid-1/7");
     assertThat(redis.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     Service service = RedisRenderer.service(spec);
     assertThat(service.getSpec().getSelector()).isEqualTo(redis.getSpec().getSelector().getMatchLabels());
@@ -96,20 +114,63 @@ class RenderersTest {
   @Test
   void persistentCacheSharesTheConfigAndRollsWhenItChanges() {
     EffectiveSpec spec = effective(spec(MANAGED, Map.of()));
-    Deployment deployment = PersistentCacheRenderer.deployment(spec, spec.persistentCache().orElseThrow());
+    Deployment deployment = PersistentCacheRenderer.deployment(spec, spec.persistentCache().orElseThrow(),
+        Optional.of("uid-1/7"));
     assertThat(deployment.getMetadata().getName()).isEqualTo("main-persistent-cache");
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getImage()).isEqualTo("pcache:1");
     assertThat(container.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("main-sidecar-env");
     assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
-        .containsEntry(InjectionKeys.CONFIG_HASH, ConfigHash.of(spec));
+        .containsEntry(InjectionKeys.CONFIG_HASH, ConfigHash.of(spec))
+        .containsEntry(InjectionKeys.REDIS_AUTH_VERSION, "uid-1/7");
+    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("REDIS_PASSWORD"))
+        .extracting(e -> e.getValueFrom().getSecretKeyRef().getName()).containsExactly("main-redis-auth");
+  }
+
+  @Test
+  void theManagedRedisAdmitsOnlyThePodsThatUseIt() {
+    NetworkPolicy policy = RedisRenderer.networkPolicy(effective(spec(MANAGED, Map.of())));
+
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(StiggSidecarResources.selector("main", StiggSidecarResources.COMPONENT_REDIS));
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+      assertThat(rule.getFrom()).extracting(peer -> peer.getPodSelector().getMatchLabels()).containsExactly(
+          Map.of(InjectionKeys.INJECTED_BY, "main"),
+          StiggSidecarResources.selector("main", StiggSidecarResources.COMPONENT_STANDALONE),
+          StiggSidecarResources.selector("main", StiggSidecarResources.COMPONENT_PERSISTENT_CACHE));
+      assertThat(rule.getFrom()).allSatisfy(peer -> assertThat(peer.getNamespaceSelector()).as("this namespace only")
+          .isNull());
+      assertThat(rule.getPorts()).extracting(port -> port.getPort().getIntVal()).containsExactly(6379);
+    });
+  }
+
+  @Test
+  void standaloneSidecarsTakeChecksFromTheirNamespaceAndTheAllowedClientsOnly() {
+    EffectiveSpec spec = effective(spec(MANAGED, new StandaloneSpec(true, 2, List.of(new ClientSelector(
+        null, new LabelSelectorBuilder().addToMatchLabels("team", "checkout").build())))));
+
+    NetworkPolicy policy = StandaloneRenderer.networkPolicy(spec, spec.standalone().orElseThrow());
+
+    assertThat(policy.getSpec().getIngress()).hasSize(2);
+    assertThat(policy.getSpec().getIngress().get(0).getFrom()).satisfiesExactly(
+        own -> {
+          assertThat(own.getPodSelector().getMatchLabels()).as("every pod of this namespace").isNullOrEmpty();
+          assertThat(own.getNamespaceSelector()).isNull();
+        },
+        allowed -> assertThat(allowed.getNamespaceSelector().getMatchLabels()).containsEntry("team", "checkout"));
+    assertThat(policy.getSpec().getIngress().get(0).getPorts()).extracting(port -> port.getPort().getIntVal())
+        .containsExactly(8443);
+    assertThat(policy.getSpec().getIngress().get(1).getFrom()).as("health and metrics from anywhere").isNullOrEmpty();
+    assertThat(policy.getSpec().getIngress().get(1).getPorts()).extracting(port -> port.getPort().getIntVal())
+        .containsExactly(18080);
   }
 
   @Test
   void standaloneServesOtherPodsBehindAServiceAndABudget() {
     EffectiveSpec spec = effective(spec(MANAGED, Map.of()));
-    Deployment deployment = StandaloneRenderer.deployment(spec, spec.standalone().orElseThrow());
+    Deployment deployment = StandaloneRenderer.deployment(spec, spec.standalone().orElseThrow(), Optional.empty());
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("GRPC_BIND_ADDRESS"))
@@ -127,6 +188,6 @@ class RenderersTest {
   void equalSpecsRenderEqualObjects() {
     List<?> first = ManifestRenderer.render(effective(spec(MANAGED, Map.of("a", new FallbackEntitlement(true, 1, null, null, null)))));
     List<?> second = ManifestRenderer.render(effective(spec(MANAGED, Map.of("a", new FallbackEntitlement(true, 1, null, null, null)))));
-    assertThat(first).isEqualTo(second).hasSize(7);
+    assertThat(first).isEqualTo(second).hasSize(9);
   }
 }
