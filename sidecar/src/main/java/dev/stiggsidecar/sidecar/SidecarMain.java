@@ -41,7 +41,8 @@ public final class SidecarMain {
       System.exit(1);
       return;
     }
-    LogSetup.configure(config.logLevel(), List.of(config.apiKey().value()));
+    LogSetup.configure(config.logLevel(), List.of(config.apiKey().value(),
+        config.redis().flatMap(redis -> redis.password()).orElse("")));
     Logger log = LoggerFactory.getLogger(SidecarMain.class);
     SidecarRuntime runtime;
     try {

@@ -13,10 +13,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CachingEntitlementStore implements EntitlementStore {
 
+  private static final Logger log = LoggerFactory.getLogger(CachingEntitlementStore.class);
+
   static final Duration FAILURE_BACKOFF = Duration.ofSeconds(1);
 
   private final EntitlementCache cache;
@@ -57,6 +61,7 @@ public final class CachingEntitlementStore implements EntitlementStore {
   private final Map<EntityKey, Long> failedAtNanos = new ConcurrentHashMap<>();
   private final ThrottledLog failures;
   private final Revalidation revalidation;
+  private final int revalidationPerSecond;
   private volatile boolean realtimeConnected;
   private volatile long connectedAtNanos;
 
@@ -72,8 +77,8 @@ public final class CachingEntitlementStore implements EntitlementStore {
     this.clock = clock;
     this.nanoTime = nanoTime;
     this.maxStalenessNanos = maxStaleness.toNanos();
-    this.failures = new ThrottledLog(LoggerFactory.getLogger(CachingEntitlementStore.class), Duration.ofSeconds(30),
-        nanoTime);
+    this.failures = new ThrottledLog(log, Duration.ofSeconds(30), nanoTime);
+    this.revalidationPerSecond = revalidationPerSecond;
     this.revalidation = new Revalidation(scheduler, revalidationPerSecond, key -> start(key, false, loads).future,
         this::predatesConnection);
     metrics.gauge("sidecar.cache.revalidation.pending",
@@ -159,7 +164,12 @@ public final class CachingEntitlementStore implements EntitlementStore {
       supersedeInFlight();
       connectedAtNanos = nanoTime.getAsLong();
       realtimeConnected = true;
-      revalidation.start(cache.keys());
+      Set<EntityKey> cached = cache.keys();
+      revalidation.start(cached);
+      if (!cached.isEmpty()) {
+        log.info("revalidating {} cached entries in the background, at most {} per second; they answer meanwhile",
+            cached.size(), revalidationPerSecond);
+      }
     } else {
       realtimeConnected = false;
       revalidation.stop();

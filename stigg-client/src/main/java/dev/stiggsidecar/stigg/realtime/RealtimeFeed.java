@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code connection_init}. On every acknowledged (re)connection the cache is cleared, because
  * updates may have been missed while disconnected. A ping goes out every 10 s; a connection that
  * answers nothing for 30 s is abandoned. Lost connections are retried forever with jittered
- * exponential backoff, except when Stigg closes with {@code Invalid API key}: retrying cannot fix a
- * wrong key, so the feed stops and says so. Each connection has a generation number so that late
+ * exponential backoff, except when Stigg closes with {@code Invalid API key}: retrying soon cannot
+ * fix a wrong key, so the feed says so once and tries again only every minute (which heals a
+ * refusal on Stigg's side, and costs nothing while the key stays wrong). Each connection has a generation number so that late
  * callbacks of an abandoned socket change nothing.
  */
 public final class RealtimeFeed implements AutoCloseable {
@@ -41,6 +42,7 @@ public final class RealtimeFeed implements AutoCloseable {
   private static final String SUBPROTOCOL = "graphql-transport-ws";
   private static final Duration PING_INTERVAL = Duration.ofSeconds(10);
   private static final Duration SILENCE_LIMIT = Duration.ofSeconds(30);
+  static final Duration INVALID_KEY_RETRY = Duration.ofSeconds(60);
 
   private record Subscription(String id, String operationName, String field, String document,
       Consumer<JsonNode> handler) {}
@@ -62,6 +64,7 @@ public final class RealtimeFeed implements AutoCloseable {
   private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
   private ScheduledFuture<?> keepAlive;
   private volatile long lastHeardNanos;
+  private boolean keyRefused;
 
   public RealtimeFeed(HttpClient http, URI url, Map<String, Object> initHeaders, Duration connectTimeout,
       ScheduledExecutorService scheduler, Backoff backoff, RealtimeMetrics metrics, RealtimeHandler updates) {
@@ -96,7 +99,7 @@ public final class RealtimeFeed implements AutoCloseable {
   private void connect() {
     int current;
     synchronized (lock) {
-      if (state == State.CLOSED || state == State.INVALID_API_KEY) {
+      if (state == State.CLOSED) {
         return;
       }
       state = State.CONNECTING;
@@ -159,6 +162,10 @@ public final class RealtimeFeed implements AutoCloseable {
       }
       attempt = 0;
       state = State.CONNECTED;
+      if (keyRefused) {
+        keyRefused = false;
+        log.info("Stigg accepts the API key on the real-time stream again");
+      }
     }
     for (Subscription subscription : subscriptions.values()) {
       ObjectNode subscribe = JSON.createObjectNode().put("id", subscription.id()).put("type", "subscribe");
@@ -170,7 +177,7 @@ public final class RealtimeFeed implements AutoCloseable {
       send(current, subscribe.toString());
     }
     updates.connected();
-    log.info("real-time updates connected ({}); cache cleared to start fresh", url);
+    log.info("real-time updates connected ({})", url);
   }
 
   private void next(JsonNode message) {
@@ -191,17 +198,29 @@ public final class RealtimeFeed implements AutoCloseable {
 
   private void closed(int current, int code, String reason) {
     if (reason != null && reason.contains("Invalid API key")) {
+      boolean first;
       synchronized (lock) {
-        if (current != generation.get()) {
+        if (current != generation.get() || state == State.CLOSED) {
           return;
         }
+        generation.incrementAndGet();
         state = State.INVALID_API_KEY;
         stopKeepAlive();
+        socket = null;
+        first = !keyRefused;
+        keyRefused = true;
       }
       metrics.invalidApiKey();
       updates.disconnected();
-      log.error("Stigg refused the API key on the real-time stream (close {} \"{}\"); not reconnecting. "
-          + "Checks keep being answered from the API and fallbacks; fix SERVER_API_KEY and restart", code, reason);
+      if (first) {
+        log.error("Stigg refused the API key on the real-time stream (close {} \"{}\"); checks keep being answered "
+            + "from the cache, the API and fallbacks; retrying every {} s. A key that stays refused needs "
+            + "SERVER_API_KEY fixed and a restart", code, reason, INVALID_KEY_RETRY.toSeconds());
+      } else {
+        log.debug("Stigg still refuses the API key on the real-time stream; retrying in {} s",
+            INVALID_KEY_RETRY.toSeconds());
+      }
+      scheduler.schedule(this::connect, INVALID_KEY_RETRY.toMillis(), TimeUnit.MILLISECONDS);
       return;
     }
     lost(current, "closed by Stigg (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")");
