@@ -65,6 +65,8 @@ public final class StiggEmulator implements AutoCloseable {
     faults.onChange(next -> {
       if (next.refusesWebsockets()) {
         realtime.closeAll(1012, "Service restart (emulator fault)");
+      } else if (next.rejectKey()) {
+        realtime.closeAll(4401, "Invalid API key");
       }
     });
 

@@ -169,6 +169,11 @@ class EmulatorHttpTest {
     assertThat(http.get("/v1/c/acme/entitlements.json", WITH_KEY).status()).isEqualTo(200);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
 
+    admin("POST", "/admin/faults", "{\"rejectKey\":true}");
+    assertThat(http.get("/v1/c/acme/entitlements.json", WITH_KEY).status()).as("the right key, refused").isEqualTo(401);
+    assertThat(http.graphql(KEY, "GetEntitlements", GET_ENTITLEMENTS, "{\"query\":{\"customerId\":\"acme\"}}")
+        .body().toString()).contains("UNAUTHENTICATED");
+
     admin("DELETE", "/admin/faults", null);
     assertThat(http.get("/v1/c/acme/entitlements.json", WITH_KEY).status()).isEqualTo(200);
   }

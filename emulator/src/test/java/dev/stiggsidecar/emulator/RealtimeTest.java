@@ -149,10 +149,28 @@ class RealtimeTest {
   void droppingWebsocketsClosesThemAndRefusesNewOnesUntilCleared() throws Exception {
     try (WsProbe ws = WsProbe.connect(emulator)) {
       ws.initialise(KEY);
-      emulator.setFaults(new Faults(0, 0, 500, false, true));
+      emulator.setFaults(new Faults(0, 0, 500, false, true, false));
       assertThat(ws.awaitClose().code()).isEqualTo(1012);
     }
     assertThat(catchUpgradeFailure()).isTrue();
+
+    emulator.setFaults(Faults.NONE);
+    try (WsProbe ws = WsProbe.connect(emulator)) {
+      ws.initialise(KEY);
+    }
+  }
+
+  @Test
+  void aRejectedKeyClosesOpenWebsocketsAndRefusesTheKeyUntilCleared() throws Exception {
+    try (WsProbe ws = WsProbe.connect(emulator)) {
+      ws.initialise(KEY);
+      emulator.setFaults(new Faults(0, 0, 500, false, false, true));
+      assertThat(ws.awaitClose()).isEqualTo(new WsProbe.Close(4401, "Invalid API key"));
+    }
+    try (WsProbe again = WsProbe.connect(emulator)) {
+      again.send("{\"type\":\"connection_init\",\"payload\":{\"headers\":{\"x-api-key\":\"" + KEY + "\"}}}");
+      assertThat(again.awaitClose()).isEqualTo(new WsProbe.Close(4401, "Invalid API key"));
+    }
 
     emulator.setFaults(Faults.NONE);
     try (WsProbe ws = WsProbe.connect(emulator)) {

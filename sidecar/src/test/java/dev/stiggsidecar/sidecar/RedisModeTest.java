@@ -116,7 +116,7 @@ class RedisModeTest {
   @Test
   void concurrentMissesAcrossSidecarsMakeOneFetch() throws Exception {
     List<SidecarHarness> three = List.of(sidecar(Map.of()), sidecar(Map.of()), sidecar(Map.of()));
-    emulator.setFaults(new Faults(300, 0, 500, false, false));
+    emulator.setFaults(new Faults(300, 0, 500, false, false, false));
     List<com.google.common.util.concurrent.ListenableFuture<GetMeteredEntitlementResponse>> answers = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       answers.add(three.get(i % 3).futures().withDeadlineAfter(20, TimeUnit.SECONDS).getMeteredEntitlement(

@@ -244,7 +244,7 @@ class SidecarServiceTest {
 
   @Test
   void concurrentMissesForOneCustomerCoalesceIntoOneFetch() throws Exception {
-    emulator.setFaults(new Faults(300, 0, 500, false, false));
+    emulator.setFaults(new Faults(300, 0, 500, false, false, false));
     List<ListenableFuture<GetMeteredEntitlementResponse>> answers = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) {
       answers.add(sidecar.futures().withDeadlineAfter(20, TimeUnit.SECONDS).getMeteredEntitlement(
@@ -293,7 +293,7 @@ class SidecarServiceTest {
 
   @Test
   void writesThatCannotReachStiggFailWithUnavailable() {
-    emulator.setFaults(new Faults(0, 0, 500, true, false));
+    emulator.setFaults(new Faults(0, 0, 500, true, false, false));
 
     assertThatThrownBy(() -> sidecar.blocking().reportUsage(ReportUsageRequest.newBuilder().setCustomerId("acme")
         .setFeatureId("feature-api-calls").setValue(1).build()))

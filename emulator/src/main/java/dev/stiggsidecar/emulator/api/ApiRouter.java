@@ -87,6 +87,9 @@ public final class ApiRouter extends Handler.Abstract {
     if (current.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < current.errorRate()) {
       return ApiErrors.reply(current.errorStatus(), ApiErrors.INTERNAL, "Injected error (emulator fault: errorRate)");
     }
+    if (current.rejectKey()) {
+      return ApiErrors.unauthenticated(request.path().equals("/graphql") ? 200 : 401);
+    }
     return request.path().equals("/graphql") ? graphql.handle(request) : edge.handle(request);
   }
 

@@ -16,12 +16,16 @@ import java.util.Set;
  * @param errorStatus the HTTP status of injected errors, 400 to 599
  * @param down answer every request with 503 and refuse websockets
  * @param dropWebsockets close every open websocket and refuse new ones while set
+ * @param rejectKey answer every request as Stigg answers a wrong API key, and close websockets with
+ *     {@code 4401 Invalid API key}, as if the key had been revoked
  */
-public record Faults(long latencyMs, double errorRate, int errorStatus, boolean down, boolean dropWebsockets) {
+public record Faults(long latencyMs, double errorRate, int errorStatus, boolean down, boolean dropWebsockets,
+    boolean rejectKey) {
 
-  public static final Faults NONE = new Faults(0, 0.0, 500, false, false);
+  public static final Faults NONE = new Faults(0, 0.0, 500, false, false, false);
 
-  private static final Set<String> FIELDS = Set.of("latencyMs", "errorRate", "errorStatus", "down", "dropWebsockets");
+  private static final Set<String> FIELDS = Set.of("latencyMs", "errorRate", "errorStatus", "down", "dropWebsockets",
+      "rejectKey");
 
   /** Whether websockets must be closed and refused. */
   public boolean refusesWebsockets() {
@@ -51,7 +55,7 @@ public record Faults(long latencyMs, double errorRate, int errorStatus, boolean 
     if (body.has("errorStatus") && (!body.get("errorStatus").isInt() || errorStatus < 400 || errorStatus > 599)) {
       problems.add("errorStatus: must be an HTTP error status from 400 to 599");
     }
-    for (String flag : List.of("down", "dropWebsockets")) {
+    for (String flag : List.of("down", "dropWebsockets", "rejectKey")) {
       if (body.has(flag) && !body.get(flag).isBoolean()) {
         problems.add(flag + ": must be true or false");
       }
@@ -60,7 +64,7 @@ public record Faults(long latencyMs, double errorRate, int errorStatus, boolean 
       throw new CatalogException(problems);
     }
     return new Faults(latency, errorRate, errorStatus, body.path("down").asBoolean(false),
-        body.path("dropWebsockets").asBoolean(false));
+        body.path("dropWebsockets").asBoolean(false), body.path("rejectKey").asBoolean(false));
   }
 
   public ObjectNode toJson() {
@@ -70,6 +74,7 @@ public record Faults(long latencyMs, double errorRate, int errorStatus, boolean 
     json.put("errorStatus", errorStatus);
     json.put("down", down);
     json.put("dropWebsockets", dropWebsockets);
+    json.put("rejectKey", rejectKey);
     return json;
   }
 }

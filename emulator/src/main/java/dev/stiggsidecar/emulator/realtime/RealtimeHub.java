@@ -65,7 +65,7 @@ public final class RealtimeHub {
   }
 
   boolean acceptsKey(String key) {
-    return apiKey.equals(key);
+    return apiKey.equals(key) && !faults.get().rejectKey();
   }
 
   ScheduledExecutorService scheduler() {
