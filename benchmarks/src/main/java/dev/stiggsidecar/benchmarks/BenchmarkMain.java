@@ -55,6 +55,10 @@ public final class BenchmarkMain {
   private BenchmarkMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("faults")) {
+      dev.stiggsidecar.benchmarks.faults.FaultMatrix.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     LogSetup.configure("warn", List.of());
     Map<String, String> options = options(args);
     Duration seconds = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "3")));

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Persistent Cache Service assembled: Stigg's real-time stream in, the shared Redis out, and
@@ -56,6 +57,9 @@ public final class PersistentCacheRuntime implements AutoCloseable {
         metrics, writer);
     metrics.gauge("persistent_cache.stream.connected", "1 while Stigg's stream flows", () -> writer.streamConnected() ? 1 : 0);
     metrics.gauge("persistent_cache.redis.connected", "1 while Redis answers", () -> redis.isConnected() ? 1 : 0);
+    metrics.gauge("persistent_cache.invalidation.pending", "1 while a deletion of every entry is owed (events were "
+        + "lost, Redis does not take writes yet)", () -> writer.invalidationPending() ? 1 : 0);
+    scheduler.scheduleAtFixedRate(writer::settleInvalidation, 1, 1, TimeUnit.SECONDS);
     http = new OpsHttpServer(new InetSocketAddress(config.httpBindAddress(), config.httpPort()), Map.of(
         "/livez", () -> OpsHttpServer.Answer.json(200, "{\"status\":\"UP\"}"),
         "/readyz", () -> OpsHttpServer.Answer.json(isReady() ? 200 : 503, "{\"status\":\"" + (isReady() ? "UP" : "DOWN")

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +31,16 @@ import org.slf4j.LoggerFactory;
  * <p>Design notes. Each event carries Stigg's change time ({@code entitlementUpdatedAt},
  * {@code usageUpdatedAt}), which becomes the {@code #timestamp}: an older event never overwrites
  * newer data, whichever replica writes it and in whatever order, so several replicas can run at
- * once. A gap in the stream (a reconnect) may have lost events, so every entry under the prefix is
- * then deleted and sidecars refetch on their next check; a package published to all customers does
- * the same. Staleness is thus bounded by the time Stigg takes to push a change, plus the length of
- * any gap before the reconnect that follows it, and by {@code REDIS_KEYS_TTL_IN_SECS} in any case.
+ * once.
+ *
+ * <p>Whenever events may have been lost, every entry under the prefix is deleted, so that sidecars
+ * refetch on their next check: when the stream connects (a reconnect after a gap, and the first
+ * connection of a process too, since nothing followed the stream for it before), and when an event
+ * could not be written (Redis unreachable, read-only). The deletion is owed until it has succeeded
+ * in full, and retried every second meanwhile; an event lost while it is owed is covered by it. A
+ * package published to all customers deletes everything too. Staleness is thus bounded by the time
+ * Stigg takes to push a change, plus the length of any gap in the stream or in Redis, and by
+ * {@code REDIS_KEYS_TTL_IN_SECS} in any case.
  */
 public final class RedisWriter implements RealtimeHandler {
 
@@ -47,6 +54,9 @@ public final class RedisWriter implements RealtimeHandler {
   private final Clock clock;
   private final long ttlSeconds;
   private final AtomicBoolean connectedBefore = new AtomicBoolean();
+  /** Reasons to delete everything, counted so that one arriving during a deletion is not lost. */
+  private final AtomicLong invalidationsOwed = new AtomicLong();
+  private final AtomicBoolean invalidating = new AtomicBoolean();
   private volatile boolean connected;
 
   RedisWriter(RedisGateway redis, RedisKeys keys, RedisCodec codec, PersistentCacheMetrics metrics, Clock clock,
@@ -69,10 +79,11 @@ public final class RedisWriter implements RealtimeHandler {
     if (connectedBefore.getAndSet(true)) {
       log.warn("the real-time stream reconnected after a gap: invalidating every entry under {}: so that sidecars "
           + "refetch what may have changed meanwhile", keys.prefix());
-      invalidateAll();
     } else {
-      log.info("following Stigg's real-time stream");
+      log.info("following Stigg's real-time stream; invalidating every entry under {}: written before this "
+          + "process followed the stream, they may have missed changes", keys.prefix());
     }
+    oweInvalidation();
   }
 
   @Override
@@ -107,7 +118,7 @@ public final class RedisWriter implements RealtimeHandler {
   public void packagePublished(JsonNode payload) {
     if ("ALL_CUSTOMERS".equals(payload.path("migrationType").asText())) {
       log.info("a package was published to all customers: invalidating every entry under {}:", keys.prefix());
-      invalidateAll();
+      oweInvalidation();
     }
   }
 
@@ -156,7 +167,9 @@ public final class RedisWriter implements RealtimeHandler {
     RedisAsyncCommands<String, String> commands = redis.commands().orElse(null);
     if (commands == null) {
       metrics.error();
-      log.warn("Redis is unreachable: a {} event was not written (the entry expires or is invalidated later)", type);
+      log.warn("Redis is unreachable: a {} event was not written; every entry under {}: is invalidated once Redis "
+          + "takes writes again", type, keys.prefix());
+      oweInvalidation();
       return;
     }
     LastWriterWins.write(commands, values, ttlSeconds)
@@ -167,7 +180,9 @@ public final class RedisWriter implements RealtimeHandler {
   private void outcome(String type, Long written, Throwable error) {
     if (error != null) {
       metrics.error();
-      log.warn("writing a {} event to Redis failed: {}", type, error.toString());
+      log.warn("writing a {} event to Redis failed: {}; every entry under {}: is invalidated once Redis takes "
+          + "writes again", type, error.toString(), keys.prefix());
+      oweInvalidation();
     } else if (written != null && written < 0) {
       metrics.skipped(type);
     } else {
@@ -175,26 +190,53 @@ public final class RedisWriter implements RealtimeHandler {
     }
   }
 
-  /** Deletes every key under the prefix ({@code P:c_*}), in batches. */
-  void invalidateAll() {
-    metrics.invalidation();
-    redis.commands().ifPresent(commands -> scanAndDelete(commands, ScanCursor.INITIAL));
+  private void oweInvalidation() {
+    invalidationsOwed.incrementAndGet();
+    settleInvalidation();
   }
 
-  private void scanAndDelete(RedisAsyncCommands<String, String> commands, ScanCursor cursor) {
-    commands.scan(cursor, ScanArgs.Builder.matches(keys.prefix() + ":c_*").limit(1_000)).toCompletableFuture()
-        .whenComplete((KeyScanCursor<String> page, Throwable error) -> {
-          if (error != null) {
-            metrics.error();
-            log.warn("invalidating entries failed: {}", error.toString());
-            return;
-          }
-          if (!page.getKeys().isEmpty()) {
-            commands.unlink(page.getKeys().toArray(new String[0]));
-          }
-          if (!page.isFinished()) {
-            scanAndDelete(commands, page);
-          }
+  /**
+   * Deletes every key under the prefix ({@code P:c_*}), in batches, if a deletion is owed and none
+   * is running; called at once when one becomes owed, and every second (a deletion that failed is
+   * tried again).
+   */
+  void settleInvalidation() {
+    long owed = invalidationsOwed.get();
+    if (owed == 0 || !invalidating.compareAndSet(false, true)) {
+      return;
+    }
+    RedisAsyncCommands<String, String> commands = redis.commands().orElse(null);
+    if (commands == null) {
+      invalidating.set(false);
+      return;
+    }
+    scanAndDelete(commands, ScanCursor.INITIAL).whenComplete((done, error) -> {
+      invalidating.set(false);
+      if (error != null) {
+        metrics.error();
+        log.debug("invalidating every entry under {}: failed ({}); retrying", keys.prefix(), error.toString());
+      } else if (invalidationsOwed.compareAndSet(owed, 0)) {
+        metrics.invalidation();
+        log.info("every entry under {}: invalidated; sidecars refetch on their next check", keys.prefix());
+      } else {
+        metrics.invalidation();
+        settleInvalidation();
+      }
+    });
+  }
+
+  /** Whether a deletion of every entry is owed (waiting for Redis to take writes). */
+  boolean invalidationPending() {
+    return invalidationsOwed.get() > 0;
+  }
+
+  private CompletableFuture<Void> scanAndDelete(RedisAsyncCommands<String, String> commands, ScanCursor cursor) {
+    return commands.scan(cursor, ScanArgs.Builder.matches(keys.prefix() + ":c_*").limit(1_000)).toCompletableFuture()
+        .thenCompose((KeyScanCursor<String> page) -> {
+          CompletableFuture<Long> deleted = page.getKeys().isEmpty() ? CompletableFuture.completedFuture(0L)
+              : commands.unlink(page.getKeys().toArray(new String[0])).toCompletableFuture();
+          return deleted.thenCompose(count -> page.isFinished() ? CompletableFuture.<Void>completedFuture(null)
+              : scanAndDelete(commands, page));
         });
   }
 

@@ -30,6 +30,7 @@ class PersistentCacheTest {
   private StiggEmulator emulator;
   private RedisProcess redis;
   private PersistentCacheRuntime cache;
+  private Map<String, String> cacheEnvironment;
   private SidecarHarness sidecar;
   private RedisClient client;
   private StatefulRedisConnection<String, String> connection;
@@ -43,6 +44,7 @@ class PersistentCacheTest {
     Map<String, String> env = new java.util.HashMap<>(redisEnv);
     env.putAll(Map.of("SERVER_API_KEY", KEY, "API_URL", emulator.baseUri().toString(),
         "WS_URL", emulator.websocketUri().toString(), "HTTP_PORT", "0", "HTTP_BIND_ADDRESS", "127.0.0.1"));
+    cacheEnvironment = Map.copyOf(env);
     cache = PersistentCacheRuntime.start(PersistentCacheConfig.load(env));
     await().atMost(Duration.ofSeconds(10)).until(cache::isReady);
     sidecar = SidecarHarness.start(emulator.baseUri(), KEY, redisEnv);
@@ -101,6 +103,37 @@ class PersistentCacheTest {
     assertThat(cache.scrape()).containsPattern("persistent_cache_invalidations_total [1-9]");
     seats();
     assertThat(emulator.stats().entitlementFetches("acme")).as("refetched after the invalidation").isEqualTo(2);
+  }
+
+  /** A replica of a master that is not there answers every write with READONLY. */
+  @Test
+  void anEventLostWhileRedisRefusesWritesIsMadeGoodOnceRedisTakesThemAgain() throws Exception {
+    assertThat(seats()).isEqualTo(25);
+    int nowhere;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      nowhere = socket.getLocalPort();
+    }
+    connection.sync().replicaof("127.0.0.1", nowhere);
+
+    new AdminClient(emulator.baseUri()).putEntitlements("acme", null, SEATS_50);
+    await().atMost(Duration.ofSeconds(5)).until(() -> cache.scrape().contains("persistent_cache_invalidation_pending 1.0"));
+    assertThat(seats()).as("Redis still holds the old entry").isEqualTo(25);
+    connection.sync().replicaofNoOne();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> seats() == 50);
+    assertThat(cache.scrape()).contains("persistent_cache_invalidation_pending 0.0");
+  }
+
+  @Test
+  void aRestartedPersistentCacheInvalidatesWhatItMayHaveMissed() throws Exception {
+    assertThat(seats()).isEqualTo(25);
+    cache.close();
+    new AdminClient(emulator.baseUri()).putEntitlements("acme", null, SEATS_50);
+    assertThat(seats()).as("nobody follows the stream: Redis keeps the old entry").isEqualTo(25);
+
+    cache = PersistentCacheRuntime.start(PersistentCacheConfig.load(cacheEnvironment));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> seats() == 50);
   }
 
   private int seats() {

@@ -63,6 +63,16 @@ public final class EmulatorStats {
     return count == null ? 0 : count.sum();
   }
 
+  /** Entitlement fetches of every customer and resource, over Edge and GraphQL. */
+  public long entitlementFetches() {
+    return entitlementFetches.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  /** Usage measurements applied (a report the emulator refused or never received is not counted). */
+  public long usageReports() {
+    return usageReports.sum();
+  }
+
   public int websocketsOpen() {
     return websocketsOpen.get();
   }
