@@ -99,9 +99,10 @@ public final class SidecarRuntime implements AutoCloseable {
           config.edgeEnabled(), config.upstreamTimeout(), SdkIdentity.ofThisProcess(), json, metrics);
       if (config.redis().isPresent()) {
         RedisSettings settings = config.redis().get();
-        RedisEntitlementStore redisStore = new RedisEntitlementStore(settings, scheduler,
-            settings.nearCache() ? Optional.of(cache) : Optional.empty(), json, client, metrics, clock,
-            config.upstreamTimeout());
+        CachingEntitlementStore whileRedisIsUnusable = new CachingEntitlementStore(cache, client, metrics, clock,
+            System::nanoTime, config.maxStaleness(), scheduler, config.revalidationRate());
+        RedisEntitlementStore redisStore = new RedisEntitlementStore(settings, scheduler, cache, whileRedisIsUnusable,
+            json, client, metrics, clock, config.upstreamTimeout());
         store = redisStore;
         redis = Optional.of(redisStore.gateway());
       } else {

@@ -133,11 +133,15 @@ class RedisModeTest {
   void withRedisDownChecksAreAnsweredFromTheApiAndRedisIsUsedAgainWhenBack() throws Exception {
     SidecarHarness sidecar = sidecar(Map.of());
     redis.stop();
-
-    assertThat(metered(sidecar, "globex").getIsFallback()).isFalse();
-    assertThat(metered(sidecar, "globex").getEntitlement().getCurrentUsage()).isEqualTo(999);
-    assertThat(sidecar.get("/metrics").body()).containsPattern("sidecar_redis_client_errors_total [1-9]");
     await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.get("/readyz").body().contains("\"redis\":\"disconnected\""));
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(metered(sidecar, "globex").getIsFallback()).isFalse();
+      assertThat(metered(sidecar, "globex").getEntitlement().getCurrentUsage()).isEqualTo(999);
+    }
+    assertThat(emulator.stats().entitlementFetches("globex")).as("cached in-process while Redis is down: "
+        + "one fetch for 20 checks").isEqualTo(1);
+    assertThat(sidecar.get("/metrics").body()).contains("sidecar_redis_connected 0.0");
 
     redis.restart();
     await().atMost(Duration.ofSeconds(30)).until(() -> sidecar.get("/readyz").body().contains("\"redis\":\"connected\""));
@@ -160,6 +164,23 @@ class RedisModeTest {
     assertThat(metered(another, "globex").getEntitlement().getCurrentUsage()).isEqualTo(999);
     assertThat(emulator.stats().entitlementFetches("globex")).as("the second sidecar read Redis").isEqualTo(1);
     assertThat(sidecar.get("/metrics").body()).containsPattern("sidecar_redis_client_errors_total [1-9]");
+  }
+
+  /** Redis and Stigg both down: what the sidecar last read answers, not a fallback. */
+  @Test
+  void withRedisAndStiggDownTheLastCopyAnswersRatherThanAFallback() throws Exception {
+    SidecarHarness sidecar = sidecar(Map.of("ENTITLEMENTS_FALLBACK", "{\"feature-api-calls\":{\"hasAccess\":true,"
+        + "\"usageLimit\":1}}"));
+    assertThat(metered(sidecar, "globex").getEntitlement().getCurrentUsage()).isEqualTo(999);
+    emulator.setFaults(new Faults(0, 0, 500, true, false, false));
+    redis.stop();
+    await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.get("/readyz").body().contains("\"redis\":\"disconnected\""));
+
+    GetMeteredEntitlementResponse answer = metered(sidecar, "globex");
+
+    assertThat(answer.getIsFallback()).isFalse();
+    assertThat(answer.getEntitlement().getUsageLimit()).isEqualTo(1_000);
+    assertThat(metered(sidecar, "initech").getIsFallback()).as("never read: nothing to answer from").isTrue();
   }
 
   @Test

@@ -239,7 +239,7 @@ class SidecarResilienceTest {
   void shutdownDrainsCallsInFlight() throws Exception {
     emulator = StiggEmulator.start(EmulatorSettings.forTests(KEY));
     sidecar = SidecarHarness.start(emulator.baseUri(), KEY, Map.of("SHUTDOWN_GRACE_SECS", "5"));
-    emulator.setFaults(new dev.stiggsidecar.emulator.faults.Faults(700, 0, 500, false, false));
+    emulator.setFaults(new dev.stiggsidecar.emulator.faults.Faults(700, 0, 500, false, false, false));
     var inFlight = sidecar.futures().withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
         .getBooleanEntitlement(bool("initech", "feature-sso"));
     await().atMost(Duration.ofSeconds(5)).until(() -> emulator.stats().requests("edge:entitlements") == 1);

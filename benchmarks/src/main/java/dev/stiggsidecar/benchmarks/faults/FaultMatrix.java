@@ -31,6 +31,8 @@ public final class FaultMatrix {
   static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(3);
   /** {@code CACHE_MAX_STALENESS_SECS}: short, so that a run shows the bound at work. */
   static final Duration MAX_STALENESS = Duration.ofSeconds(3);
+  /** {@code CACHE_REVALIDATION_RATE}: below the number of customers, so that a run shows the bound. */
+  static final int REVALIDATION_RATE = 20;
   static final int CHECKS_PER_SECOND = 200;
   static final int REPORTS_PER_SECOND = 10;
 

@@ -24,6 +24,7 @@ final class MatrixTable {
         .append(seconds(settings.fault())).append(", at least ").append(seconds(settings.after()))
         .append(" after the mend); sidecars with `UPSTREAM_TIMEOUT_MS=").append(FaultMatrix.UPSTREAM_TIMEOUT.toMillis())
         .append("` and `CACHE_MAX_STALENESS_SECS=").append(FaultMatrix.MAX_STALENESS.toSeconds())
+        .append("`, `CACHE_REVALIDATION_RATE=").append(FaultMatrix.REVALIDATION_RATE)
         .append("`, the client's deadline ").append(SteadyLoad.DEADLINE_SECONDS).append(" s. Staleness: how long after")
         .append(" the mend a change made in Stigg during the fault was still not answered (0: answered by the mend).\n\n");
     table.append("| scenario | checks | failed | fallbacks | usage acked / refused / reached Stigg | usage lost "

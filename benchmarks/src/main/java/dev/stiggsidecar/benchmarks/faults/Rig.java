@@ -159,7 +159,8 @@ final class Rig implements AutoCloseable {
     Map<String, String> env = new HashMap<>(Map.of("SERVER_API_KEY", KEY, "API_URL", emulator.baseUri().toString(),
         "EDGE_API_URL", emulator.baseUri().toString(), "WS_URL", emulator.websocketUri().toString(),
         "HTTP_BIND_ADDRESS", "127.0.0.1", "UPSTREAM_TIMEOUT_MS", Long.toString(FaultMatrix.UPSTREAM_TIMEOUT.toMillis()),
-        "CACHE_MAX_STALENESS_SECS", Long.toString(FaultMatrix.MAX_STALENESS.toSeconds()), "SHUTDOWN_GRACE_SECS", "5"));
+        "CACHE_MAX_STALENESS_SECS", Long.toString(FaultMatrix.MAX_STALENESS.toSeconds()), "SHUTDOWN_GRACE_SECS", "5",
+        "CACHE_REVALIDATION_RATE", Integer.toString(FaultMatrix.REVALIDATION_RATE)));
     env.putAll(overrides);
     return env;
   }
@@ -350,21 +351,37 @@ final class Rig implements AutoCloseable {
     boolean holds() throws Exception;
   }
 
+  /** Polls until {@code probe} holds; an exception counts as not yet (the last one is reported). */
   private static void awaitTrue(String what, Probe probe) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!probe.holds()) {
+    Exception last = null;
+    while (true) {
+      try {
+        if (probe.holds()) {
+          return;
+        }
+      } catch (Exception e) {
+        last = e;
+      }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("not within 30 s: " + what);
+        throw new IllegalStateException("not within 30 s: " + what, last);
       }
       Thread.sleep(20);
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  /** A free port, never one this process handed out before (the OS may offer a closed one again). */
+  static synchronized int freePort() throws IOException {
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        if (HANDED_OUT.add(socket.getLocalPort())) {
+          return socket.getLocalPort();
+        }
+      }
     }
   }
+
+  private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
 
   @Override
   public void close() {

@@ -19,12 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Coherence rule: every invalidation advances an epoch, and an entry read before the latest
  * invalidation is not stored (it may be older than the change that was just announced). While
- * tracking is not confirmed on the current connection (at start, after a reconnect) nothing is
- * stored, and a lost connection empties the near cache: invalidations may have been missed.
+ * tracking is not confirmed on the current connection (at start, after a reconnect) no copy is
+ * answered, and a lost connection unconfirms every copy: invalidations may have been missed.
+ *
+ * <p>Copies are unconfirmed, never dropped (the cache's bound evicts them): while Redis cannot be
+ * read they are what the sidecar answers from (see {@link RedisEntitlementStore}), and when both
+ * Redis and Stigg fail they are a better answer than a fallback.
  */
 final class NearCache implements TrackedReads {
 
   private final EntitlementCache cache;
+  /** Keys whose copy is coherent with Redis: stored under the current tracking, not invalidated since. */
+  private final Set<EntityKey> confirmed = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<EntityKey>> readers = new ConcurrentHashMap<>();
   private final AtomicLong epoch = new AtomicLong();
   private volatile boolean tracking;
@@ -33,8 +39,9 @@ final class NearCache implements TrackedReads {
     this.cache = cache;
   }
 
+  /** The copy of {@code key}, if it is coherent with Redis. */
   Optional<CustomerEntitlements> get(EntityKey key) {
-    return tracking ? cache.get(key) : Optional.empty();
+    return tracking && confirmed.contains(key) ? cache.get(key) : Optional.empty();
   }
 
   /** The epoch to pass to {@link #put}; take it before reading Redis. */
@@ -44,14 +51,25 @@ final class NearCache implements TrackedReads {
 
   /** Stores an entry read from {@code redisKeys}, unless anything was invalidated since {@code readEpoch}. */
   void put(EntityKey key, CustomerEntitlements entry, List<String> redisKeys, long readEpoch) {
+    cache.put(key, entry);
     if (!tracking || epoch.get() != readEpoch) {
       return;
     }
     redisKeys.forEach(redisKey -> readers.computeIfAbsent(redisKey, ignored -> ConcurrentHashMap.newKeySet()).add(key));
-    cache.put(key, entry);
+    confirmed.add(key);
     if (epoch.get() != readEpoch) {
-      cache.updateIfPresent(key, ignored -> null);
+      confirmed.remove(key);
     }
+  }
+
+  /**
+   * Keeps an entry fetched from Stigg as a copy for when Redis or Stigg fail, never as coherent:
+   * Redis may hold something newer (another writer won).
+   */
+  void remember(EntityKey key, CustomerEntitlements entry) {
+    confirmed.remove(key);
+    cache.put(key, entry);
+    confirmed.remove(key);
   }
 
   /** Redis says {@code redisKey} changed. */
@@ -60,30 +78,30 @@ final class NearCache implements TrackedReads {
     epoch.incrementAndGet();
     Set<EntityKey> keys = readers.remove(redisKey);
     if (keys != null) {
-      keys.forEach(key -> cache.updateIfPresent(key, ignored -> null));
+      keys.forEach(confirmed::remove);
     }
   }
 
-  /** Tracking is (again) confirmed on a fresh connection. */
+  /** Tracking is (again) confirmed on a fresh connection: copies from before may have missed changes. */
   @Override
   public void trackingOn() {
     clear();
     tracking = true;
   }
 
-  /** The connection is lost: invalidations may be missed until tracking is confirmed again. */
+  /** The connection is lost: no copy is answered as coherent until tracking is confirmed again. */
   @Override
   public void trackingLost() {
     tracking = false;
     clear();
   }
 
-  /** Redis announced that everything changed (a flush). */
+  /** Redis announced that everything changed (a flush): no copy is coherent any more. */
   @Override
   public void clear() {
     epoch.incrementAndGet();
     readers.clear();
-    cache.invalidateAll();
+    confirmed.clear();
   }
 
   long size() {

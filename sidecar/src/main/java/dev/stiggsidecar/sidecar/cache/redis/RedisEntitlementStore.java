@@ -52,14 +52,21 @@ import org.slf4j.LoggerFactory;
  *       share one attempt.
  *   <li><b>Writes</b> are last-writer-wins by message timestamp ({@link LastWriterWins}), under the
  *       write lock other Stigg writers take, with the TTL on every key.
- *   <li><b>Redis failures</b> never fail a check: it is answered from Stigg's API (then from
- *       fallbacks), and counted in {@code sidecar_redis_client_errors_total}.
+ *   <li><b>While Redis cannot be read</b> (disconnected, or a read failed in the last second), the
+ *       sidecar works as in memory mode ({@code whileRedisIsUnusable}, over the same in-process
+ *       cache as the near copies): it answers from its copies as long as the staleness bound
+ *       allows and fetches from Stigg what it lacks, once per customer rather than once per check.
+ *       Redis failures are counted in {@code sidecar_redis_client_errors_total} and never fail a
+ *       check.
+ *   <li><b>When Stigg fails too</b>, the last copy of the entry (however old) answers before a
+ *       fallback does.
  * </ul>
  * Redis mode opens no real-time websocket: freshness comes from the writers of the shared Redis.
  */
 public final class RedisEntitlementStore implements EntitlementStore {
 
   private static final Duration LOCK_LEASE = Duration.ofSeconds(5);
+  private static final Duration READ_FAILURE_BACKOFF = Duration.ofSeconds(1);
   private static final String RELEASE_LOCK =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
@@ -73,18 +80,26 @@ public final class RedisEntitlementStore implements EntitlementStore {
   private final long ttlSeconds;
   private final Duration waitForOthers;
   private final RefetchSignals signals;
+  private final EntitlementCache local;
   private final Optional<NearCache> near;
+  private final EntitlementStore whileRedisIsUnusable;
   private final Map<EntityKey, CompletableFuture<Lookup>> loads = new ConcurrentHashMap<>();
   private final ThrottledLog redisFailures;
+  private volatile long readFailedAtNanos;
+  private volatile boolean readFailed;
 
   /**
-   * @param nearCache the in-process near cache, or empty to read Redis on every check
+   * @param local the in-process cache: near copies of Redis ({@code REDIS_NEAR_CACHE}) and what
+   *     {@code whileRedisIsUnusable} caches
+   * @param whileRedisIsUnusable an in-memory store over {@code local}, for while Redis cannot be read
    */
-  public RedisEntitlementStore(RedisSettings settings, ScheduledExecutorService scheduler,
-      Optional<EntitlementCache> nearCache, EntitlementJson json, StiggApiClient upstream,
+  public RedisEntitlementStore(RedisSettings settings, ScheduledExecutorService scheduler, EntitlementCache local,
+      EntitlementStore whileRedisIsUnusable, EntitlementJson json, StiggApiClient upstream,
       SidecarMetrics metrics, Clock clock, Duration upstreamTimeout) {
     this.signals = new RefetchSignals();
-    this.near = nearCache.map(NearCache::new);
+    this.local = local;
+    this.near = settings.nearCache() ? Optional.of(new NearCache(local)) : Optional.empty();
+    this.whileRedisIsUnusable = whileRedisIsUnusable;
     this.redis = new RedisGateway(settings, scheduler, Optional.of(signals::deliver), near.map(TrackedReads.class::cast));
     this.keys = new RedisKeys(settings.environmentPrefix());
     this.codec = new RedisCodec(keys, json);
@@ -102,17 +117,24 @@ public final class RedisEntitlementStore implements EntitlementStore {
     return redis;
   }
 
-  /** From the near cache when it is on and coherent; otherwise every check reads Redis. */
+  /**
+   * From the near cache when it is on and coherent; while Redis cannot be read, from the in-process
+   * copies; otherwise every check reads Redis.
+   */
   @Override
   public Optional<CustomerEntitlements> cached(EntityKey key) {
-    if (near.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<CustomerEntitlements> entry = near.get().get(key);
+    Optional<CustomerEntitlements> entry = near.flatMap(cache -> cache.get(key));
     if (entry.isPresent()) {
       metrics.cacheHit();
+      return entry;
     }
-    return entry;
+    return readable() ? Optional.empty() : whileRedisIsUnusable.cached(key);
+  }
+
+  /** Connected, and no read failed in the last second (a paused or overloaded Redis answers nothing). */
+  private boolean readable() {
+    return redis.commands().isPresent()
+        && !(readFailed && System.nanoTime() - readFailedAtNanos < READ_FAILURE_BACKOFF.toNanos());
   }
 
   @Override
@@ -147,6 +169,7 @@ public final class RedisEntitlementStore implements EntitlementStore {
   /** After a usage report: Stigg's answer replaces the usage key, if the feature is cached. */
   @Override
   public void updateUsage(EntityKey key, String featureId, double currentUsage, long periodStart, long periodEnd) {
+    whileRedisIsUnusable.updateUsage(key, featureId, currentUsage, periodStart, periodEnd);
     Optional<RedisAsyncCommands<String, String>> commands = redis.commands();
     if (commands.isEmpty()) {
       return;
@@ -180,9 +203,8 @@ public final class RedisEntitlementStore implements EntitlementStore {
 
   private CompletableFuture<Lookup> readOrRefetch(EntityKey key) {
     Optional<RedisAsyncCommands<String, String>> commands = redis.commands();
-    if (commands.isEmpty()) {
-      metrics.redisError();
-      return fetchOnly(key);
+    if (commands.isEmpty() || !readable()) {
+      return whileRedisIsUnusable.load(key);
     }
     long epoch = near.map(NearCache::epoch).orElse(0L);
     return read(commands.get(), key).thenCompose(found -> {
@@ -193,10 +215,13 @@ public final class RedisEntitlementStore implements EntitlementStore {
       }
       metrics.cacheMiss();
       return warmCustomer(commands.get(), key).thenCompose(ignored -> refetchAfterMiss(commands.get(), key));
-    }).exceptionallyCompose(error -> {
-      redisFailed("loading " + key, error);
-      return fetchOnly(key);
-    });
+    }).whenComplete((lookup, error) -> readFailed = readFailed && error != null)
+        .exceptionallyCompose(error -> {
+          readFailedAtNanos = System.nanoTime();
+          readFailed = true;
+          redisFailed("loading " + key, error, "answering from the in-process cache and Stigg's API for a second");
+          return whileRedisIsUnusable.load(key);
+        });
   }
 
   /** The Redis keys an entry was read from: a change to any of them must drop the near copy. */
@@ -291,7 +316,7 @@ public final class RedisEntitlementStore implements EntitlementStore {
             return fetchAndWrite(key, false).handle((entry, error) -> {
               commands.publish(channel, error == null ? "{}" : "{\"error\":\"fetch failed\"}");
               commands.eval(RELEASE_LOCK, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {lock}, token);
-              return error == null ? Lookup.of(entry) : Lookup.unavailable(cause(error));
+              return error == null ? Lookup.of(entry) : lastKnown(key, error);
             });
           }
           return done.completeOnTimeout("timeout", waitForOthers.toMillis(), TimeUnit.MILLISECONDS)
@@ -315,8 +340,17 @@ public final class RedisEntitlementStore implements EntitlementStore {
   }
 
   private CompletableFuture<Lookup> fetchAndWriteLookup(EntityKey key) {
-    return fetchAndWrite(key, false).handle((entry, error) ->
-        error == null ? Lookup.of(entry) : Lookup.unavailable(cause(error)));
+    return fetchAndWrite(key, false).handle((entry, error) -> error == null ? Lookup.of(entry) : lastKnown(key, error));
+  }
+
+  /** Keeps what was fetched from Stigg in-process, for when Redis or Stigg fail. */
+  private void remember(EntityKey key, CustomerEntitlements entry) {
+    near.ifPresentOrElse(cache -> cache.remember(key, entry), () -> local.put(key, entry));
+  }
+
+  /** When Stigg fails: the last copy of the entry, however old, rather than a fallback. */
+  private Lookup lastKnown(EntityKey key, Throwable error) {
+    return local.get(key).map(Lookup::of).orElseGet(() -> Lookup.unavailable(cause(error)));
   }
 
   /** Fetches from Stigg and writes Redis (last writer wins); answers the fetched entry either way. */
@@ -324,6 +358,7 @@ public final class RedisEntitlementStore implements EntitlementStore {
     CompletableFuture<JsonNode> fetched = upstream.fetchFragments(key, viaGraphql);
     return fetched.thenCompose(fragments -> {
       CustomerEntitlements entry = json.entitlements(fragments, System.nanoTime());
+      remember(key, entry);
       Optional<RedisAsyncCommands<String, String>> commands = redis.commands();
       if (commands.isEmpty()) {
         return CompletableFuture.completedFuture(entry);
@@ -353,8 +388,13 @@ public final class RedisEntitlementStore implements EntitlementStore {
 
   /** Straight from Stigg, without Redis (Redis is down, or had nothing after waiting). */
   private CompletableFuture<Lookup> fetchOnly(EntityKey key) {
-    return upstream.fetchEntitlements(key, false).handle((entry, error) ->
-        error == null ? Lookup.of(entry) : Lookup.unavailable(cause(error)));
+    return upstream.fetchEntitlements(key, false).handle((entry, error) -> {
+      if (error != null) {
+        return lastKnown(key, error);
+      }
+      remember(key, entry);
+      return Lookup.of(entry);
+    });
   }
 
   private void redisFailed(String what, Throwable error) {
