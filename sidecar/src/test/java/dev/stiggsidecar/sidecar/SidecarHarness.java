@@ -69,7 +69,7 @@ public final class SidecarHarness implements AutoCloseable {
     return SidecarServiceGrpc.newFutureStub(channel);
   }
 
-  ManagedChannel channel() {
+  public ManagedChannel channel() {
     return channel;
   }
 
