@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the container images of the sidecar, persistent cache, emulator, operator and webhook from
-# their jars, without a daemon or a registry:
+# their jars, without a daemon or a registry, each with its CycloneDX SBOM in /app/sbom.cdx.json
+# (and beside its OCI archive):
 #
 #   images/build.sh [--no-cds] [--if-available]
 #
-# Each image is a jlink runtime trimmed to the modules its jar needs, the glibc libraries that
+# Each image is a jlink runtime trimmed to the modules the jars need, the glibc libraries that
 # runtime links, a non-root user (65532) and the jar: no shell, no package manager. The sidecar and
 # emulator images also carry a class-data-sharing archive recorded from a real start of both
 # (--no-cds skips that). Images land in the private storage of images/containers.sh (list them
@@ -68,26 +69,29 @@ mkdir -p "$work" "$target/oci"
 # leaving it half alive. No perf-data file: nothing needs to be written to /tmp.
 jvm_flags=(-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData)
 
-# jdeps finds what the code links against; TLS (to Stigg, Redis and the API server) also needs the
+# jdeps finds what the jars link against, all five in one pass (their dependencies overlap, and one
+# JVM is twice as fast as five); TLS (to Stigg, Redis and the API server) also needs the
 # elliptic-curve provider, which is only ever looked up at run time.
-modules_of() { # jar
-  local jar=$1 key cached
-  key=$(sha256sum "$jar" | cut -c1-16)
+runtime_modules() { # jars...
+  local key cached
+  key=$(cat "$@" | sha256sum | cut -c1-16)
   cached=$work/modules-$key
   if [[ ! -f "$cached" ]]; then
-    "$java_home/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps "$jar" > "$cached.tmp"
+    "$java_home/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps "$@" > "$cached.tmp"
     mv "$cached.tmp" "$cached"
   fi
   echo "$(cat "$cached"),jdk.crypto.ec"
 }
 
 # A root filesystem with a jlink runtime in /opt/java, the shared libraries it loads, a non-root
-# user, and a writable /tmp (read-only root filesystems mount a volume there). Built once per
-# module set, so images that need the same modules share this layer.
+# user, and a writable /tmp (read-only root filesystems mount a volume there). One runtime serves
+# all five images (their module sets differ by a module or two), so a node that runs several of
+# them pulls this layer once.
 base_image() { # modules
   local modules=$1 key rootfs
   key=$(echo -n "$modules" | sha256sum | cut -c1-12)
-  if ! buildah inspect --type image "localhost/stigg-jre:$key" >/dev/null 2>&1; then
+  if ! buildah inspect --type image "localhost/stigg-jre:$key" >/dev/null 2>&1 \
+      || [[ ! -f "$work/runtime-$key.cdx-components.json" ]]; then
     rootfs=$work/rootfs-$key
     rm -rf "$rootfs"
     mkdir -p "$rootfs/opt" "$rootfs/etc" "$rootfs/tmp"
@@ -100,10 +104,12 @@ base_image() { # modules
       "$rootfs/opt/java/lib/server/classes_nocoops.jsa"
     local lib
     find "$rootfs/opt/java" -name '*.so' -o -path '*/bin/*' -type f | xargs ldd 2>/dev/null \
-      | grep -o '/[^ ]*\.so[^ ]*' | grep -v "^$rootfs" | sort -u | while read -r lib; do
-        mkdir -p "$rootfs$(dirname "$lib")"
-        cp -L "$lib" "$rootfs$lib"
-      done
+      | grep -o '/[^ ]*\.so[^ ]*' | grep -v "^$rootfs" | sort -u > "$work/libs-$key"
+    while read -r lib; do
+      mkdir -p "$rootfs$(dirname "$lib")"
+      cp -L "$lib" "$rootfs$lib"
+    done < "$work/libs-$key"
+    runtime_components "$modules" "$work/libs-$key" > "$work/runtime-$key.cdx-components.json"
     echo 'root:x:0:0:root:/root:/sbin/nologin' > "$rootfs/etc/passwd"
     echo 'stigg:x:65532:65532:stigg:/tmp:/sbin/nologin' >> "$rootfs/etc/passwd"
     printf 'root:x:0:\nstigg:x:65532:\n' > "$rootfs/etc/group"
@@ -119,6 +125,32 @@ base_image() { # modules
   echo "localhost/stigg-jre:$key"
 }
 
+# CycloneDX components for what the base image adds to a jar: the jlink runtime (the JDK's version
+# and vendor, the modules kept) and the Debian packages the copied libraries come from.
+runtime_components() { # modules libs-file
+  local modules=$1 libs=$2 java_version vendor
+  java_version=$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$java_home/release")
+  vendor=$(sed -n 's/^IMPLEMENTOR="\(.*\)"$/\1/p' "$java_home/release")
+  {
+    echo "jdk|$java_version|$vendor|$modules"
+    xargs -r dpkg -S < "$libs" 2>/dev/null | cut -d: -f1 | sort -u | while read -r package; do
+      echo "deb|$package|$(dpkg-query -W -f='${Version}' "$package")|"
+    done
+  } | python3 -c '
+import json, sys
+components = []
+for line in sys.stdin:
+    kind, name, version, extra = line.rstrip("\n").split("|", 3)
+    if kind == "jdk":
+        java_version, vendor, modules = name, version, extra
+        components.append({"type": "framework", "bom-ref": "java-runtime@" + java_version, "name": "java-runtime",
+            "version": java_version, "supplier": {"name": vendor}, "description": "jlink runtime with modules " + modules})
+    else:
+        components.append({"type": "library", "bom-ref": "pkg:deb/debian/" + name + "@" + version,
+            "name": name, "version": version, "purl": "pkg:deb/debian/" + name + "@" + version + "?arch=amd64"})
+print(json.dumps(components))'
+}
+
 json_array() { # words...
   local json="" word
   for word in "$@"; do json+="${json:+,}\"$word\""; done
@@ -132,23 +164,31 @@ entrypoint_json() { # jar-in-image [extra JVM flag]
 phase_start=$(date +%s)
 phase() { echo "==> $1 ($(( $(date +%s) - phase_start )) s so far)"; }
 
-phase "images $version: modules each jar needs (jdeps)"
+phase "images $version: modules the jars need (jdeps)"
+jars=()
 for spec in "${images[@]}"; do
   IFS='|' read -r _ jar _ _ <<< "$spec"
-  modules_of "$root/$jar" >/dev/null &
+  jars+=("$root/$jar")
 done
-wait
+modules=$(runtime_modules "${jars[@]}")
 
-phase "jlink runtimes and application layers"
+phase "jlink runtime ($modules)"
+base=$(base_image "$modules")
+
+phase "application layers"
 for spec in "${images[@]}"; do
   IFS='|' read -r name jar args ports <<< "$spec"
   start=$(date +%s)
-  base=$(base_image "$(modules_of "$root/$jar")")
   ctr=$(buildah from "$base")
   buildah copy --quiet --chmod 0644 "$ctr" "$root/$jar" "/app/$name.jar" >/dev/null
+  # The jar's SBOM (Maven wrote it next to the jar) with the runtime and libraries the image adds.
+  python3 "$here/image-sbom.py" "$root/${jar%.jar}.cdx.json" "$work/runtime-${base##*:}.cdx-components.json" \
+    "$name" "$version" "$target/oci/$name-$version.cdx.json"
+  buildah copy --quiet --chmod 0644 "$ctr" "$target/oci/$name-$version.cdx.json" /app/sbom.cdx.json >/dev/null
   buildah config \
     --entrypoint "$(entrypoint_json "/app/$name.jar")" --cmd "$(json_array $args)" \
     --label "org.opencontainers.image.title=$name" --label "org.opencontainers.image.version=$version" \
+    --label "dev.stiggsidecar.sbom=/app/sbom.cdx.json" \
     "$ctr"
   [[ $name == stigg-sidecar ]] && buildah config --env PORT=8443 "$ctr"
   for port in $ports; do buildah config --port "$port" "$ctr"; done

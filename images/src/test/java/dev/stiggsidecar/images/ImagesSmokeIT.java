@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stiggsidecar.kubetest.ApiServer;
 import dev.stiggsidecar.kubetest.ApiServerExtension;
 import dev.stiggsidecar.kubetest.Installation;
@@ -59,8 +61,15 @@ import redis.embedded.RedisServer;
 class ImagesSmokeIT {
 
   private static final String VERSION = System.getProperty("project.version");
-  private static final List<String> IMAGES = List.of(
-      "stigg-sidecar", "stigg-persistent-cache", "stigg-emulator", "stigg-sidecar-operator", "stigg-sidecar-webhook");
+  /** Each image's jar, from which Maven's SBOM of that jar is found beside it. */
+  private static final Map<String, String> JARS = Map.of(
+      "stigg-sidecar", "sidecar/target/stigg-sidecar.jar",
+      "stigg-persistent-cache", "persistent-cache/target/stigg-persistent-cache.jar",
+      "stigg-emulator", "emulator/target/stigg-emulator.jar",
+      "stigg-sidecar-operator", "operator/target/stigg-operator.jar",
+      "stigg-sidecar-webhook", "webhook/target/stigg-webhook.jar");
+  private static final List<String> IMAGES = List.copyOf(JARS.keySet());
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NON_ROOT = "65532";
   private static final String API_KEY = "smoke-test-key";
 
@@ -265,6 +274,43 @@ class ImagesSmokeIT {
           image(image), "-c", "true");
       assertThat(shell.exitCode()).as("a shell in %s", image).isNotZero();
     }
+  }
+
+  /**
+   * Each image carries its SBOM where its label says: the image as the subject, every component of
+   * the SBOM Maven made for the jar inside it, and what the image adds around the jar (the Java
+   * runtime and the Debian packages of the libraries copied in).
+   */
+  @Test
+  void everyImageCarriesItsSbom() throws IOException {
+    Path copies = Files.createTempDirectory(module.resolve("target"), "sbom");
+    for (Map.Entry<String, String> image : JARS.entrySet()) {
+      String name = image.getKey();
+      String path = podman.ok("image", "inspect", "--format", "{{index .Config.Labels \"dev.stiggsidecar.sbom\"}}",
+          image(name)).strip();
+      assertThat(path).as("SBOM label of %s", name).isEqualTo("/app/sbom.cdx.json");
+      String container = podman.ok("create", image(name)).strip();
+      Path copy = copies.resolve(name + ".cdx.json");
+      try {
+        podman.ok("cp", container + ":" + path, copy.toString());
+      } finally {
+        podman.removeQuietly(container);
+      }
+      JsonNode sbom = JSON.readTree(copy.toFile());
+      JsonNode jarSbom = JSON.readTree(repository.resolve(image.getValue().replace(".jar", ".cdx.json")).toFile());
+
+      assertThat(sbom.path("bomFormat").asText()).isEqualTo("CycloneDX");
+      assertThat(sbom.at("/metadata/component/type").asText()).as("subject of %s", name).isEqualTo("container");
+      assertThat(sbom.at("/metadata/component/name").asText()).isEqualTo(name);
+      List<String> components = sbom.findValuesAsText("bom-ref");
+      assertThat(components).as("components of %s", name)
+          .contains(jarSbom.at("/metadata/component/bom-ref").asText())
+          .containsAll(jarSbom.path("components").findValuesAsText("bom-ref"))
+          .anyMatch(ref -> ref.startsWith("java-runtime@"))
+          .anyMatch(ref -> ref.startsWith("pkg:deb/debian/libc6@"));
+    }
+    assertThat(JSON.readTree(copies.resolve("stigg-sidecar.cdx.json").toFile()).findValuesAsText("name"))
+        .as("the sidecar's SBOM names what its jar bundles").contains("grpc-netty-shaded", "lettuce-core", "caffeine");
   }
 
   private void startEmulator(String name, int port) {
