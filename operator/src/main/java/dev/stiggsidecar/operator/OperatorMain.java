@@ -1,9 +1,10 @@
 package dev.stiggsidecar.operator;
 
+import dev.stiggsidecar.api.model.OperatorDefaults;
 import dev.stiggsidecar.operator.cli.RenderCommand;
 import dev.stiggsidecar.operator.leader.LeaderElection;
 import dev.stiggsidecar.operator.leader.LeaderLease;
-import dev.stiggsidecar.api.model.OperatorDefaults;
+import dev.stiggsidecar.operator.reconciler.StatusMetrics;
 import dev.stiggsidecar.opshttp.OpsHttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -93,13 +94,17 @@ public final class OperatorMain {
    * {@code /healthz}; {@code /readyz}, once started with every informer synced and healthy (a
    * standby replica is ready too: its caches are warm for when it leads); {@code /metrics}.
    */
-  static Map<String, Supplier<OpsHttpServer.Answer>> endpoints(Operator operator, PrometheusMeterRegistry registry) {
+  static Map<String, Supplier<OpsHttpServer.Answer>> endpoints(Operator operator, PrometheusMeterRegistry registry,
+      StatusMetrics statusMetrics) {
     return Map.of(
         "/healthz", () -> OpsHttpServer.Answer.text(200, "ok\n"),
         "/readyz", () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy()
             ? OpsHttpServer.Answer.text(200, "ready\n")
             : OpsHttpServer.Answer.text(503, "informers not synced or unhealthy\n"),
-        "/metrics", () -> OpsHttpServer.Answer.prometheus(registry.scrape()));
+        "/metrics", () -> {
+          statusMetrics.refresh();
+          return OpsHttpServer.Answer.prometheus(registry.scrape());
+        });
   }
 
   private static void run(Map<String, String> env, OperatorDefaults defaults) throws Exception {
@@ -114,10 +119,11 @@ public final class OperatorMain {
     KubernetesClient client = new KubernetesClientBuilder().build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Optional<LeaderElection> election = lease.map(l -> new LeaderElection(l, client));
-    Operator operator = StiggSidecarOperator.create(client, defaults, registry,
+    StatusMetrics statusMetrics = new StatusMetrics(registry);
+    Operator operator = StiggSidecarOperator.create(client, defaults, registry, statusMetrics,
         election.map(LeaderElection::configuration), Clock.systemUTC());
     int port = Integer.parseInt(env.getOrDefault("HTTP_PORT", "8080"));
-    OpsHttpServer http = new OpsHttpServer(new InetSocketAddress(port), endpoints(operator, registry)).start();
+    OpsHttpServer http = new OpsHttpServer(new InetSocketAddress(port), endpoints(operator, registry, statusMetrics)).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping: finishing reconciliations in flight");

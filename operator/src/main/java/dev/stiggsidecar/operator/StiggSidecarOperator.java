@@ -1,6 +1,7 @@
 package dev.stiggsidecar.operator;
 
 import dev.stiggsidecar.api.model.OperatorDefaults;
+import dev.stiggsidecar.operator.reconciler.StatusMetrics;
 import dev.stiggsidecar.operator.reconciler.StiggSidecarReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -22,13 +23,19 @@ public final class StiggSidecarOperator {
 
   public static Operator create(KubernetesClient client, OperatorDefaults defaults, MeterRegistry registry,
       Optional<LeaderElectionConfiguration> leaderElection, Clock clock) {
+    return create(client, defaults, registry, new StatusMetrics(registry), leaderElection, clock);
+  }
+
+  /** As above, with the status gauges given, so that {@code /metrics} can refresh them before a scrape. */
+  public static Operator create(KubernetesClient client, OperatorDefaults defaults, MeterRegistry registry,
+      StatusMetrics statusMetrics, Optional<LeaderElectionConfiguration> leaderElection, Clock clock) {
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
           .withCloseClientOnStop(false)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       leaderElection.ifPresent(overrider::withLeaderElectionConfiguration);
     });
-    operator.register(new StiggSidecarReconciler(defaults, clock));
+    operator.register(new StiggSidecarReconciler(defaults, statusMetrics, clock));
     return operator;
   }
 }

@@ -124,10 +124,13 @@ public final class SidecarRuntime implements AutoCloseable {
         cache::weightedSize);
     metrics.gauge("sidecar.cache.entries", "Cached customer and resource entries", cache::size);
     metrics.gauge("sidecar.cache.size.bytes", "Estimated heap held by cached entries", cache::weightedSize);
+    metrics.functionCounter("sidecar.cache.evictions", "Entries evicted to stay within CACHE_MAX_SIZE_BYTES",
+        cache::evictions);
     redis.ifPresent(gateway -> metrics.gauge("sidecar.redis.connected",
         "1 while Redis answers commands; 0 means checks go to Stigg's API", () -> gateway.commands().isPresent() ? 1 : 0));
-    metrics.gauge("sidecar.realtime.connected", "1 while real-time updates flow",
-        () -> feed.map(f -> f.state() == RealtimeFeed.State.CONNECTED ? 1 : 0).orElse(0));
+    // Absent when real-time updates are off (WS_ENABLED=false, offline): 0 would read as an outage.
+    feed.ifPresent(f -> metrics.gauge("sidecar.realtime.connected", "1 while real-time updates flow",
+        () -> f.state() == RealtimeFeed.State.CONNECTED ? 1 : 0));
     SidecarGrpcService service = new SidecarGrpcService(store, new DecisionEngine(new Fallbacks(config.fallbacks())),
         usage, metrics, clock, config.offline());
     grpc = new SidecarGrpcServer(new InetSocketAddress(config.grpcBindAddress(), config.grpcPort()), service,

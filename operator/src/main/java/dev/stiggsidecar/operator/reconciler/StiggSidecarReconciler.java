@@ -84,10 +84,12 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar> {
   private final TransitionEvents events;
   private final RolloutRestarter restarter;
   private final RedisPassword redisPassword = new RedisPassword();
+  private final StatusMetrics metrics;
   private final Clock clock;
 
-  public StiggSidecarReconciler(OperatorDefaults defaults, Clock clock) {
+  public StiggSidecarReconciler(OperatorDefaults defaults, StatusMetrics metrics, Clock clock) {
     this.defaults = defaults;
+    this.metrics = metrics;
     this.report = new StatusReport(clock);
     this.events = new TransitionEvents(clock);
     this.restarter = new RolloutRestarter(clock);
@@ -96,6 +98,7 @@ public final class StiggSidecarReconciler implements Reconciler<StiggSidecar> {
 
   @Override
   public UpdateControl<StiggSidecar> reconcile(StiggSidecar resource, Context<StiggSidecar> context) {
+    metrics.readFrom(context.getPrimaryCache());
     StiggSidecarStatus status;
     try {
       EffectiveSpec spec = EffectiveSpec.of(resource, defaults);

@@ -2,10 +2,12 @@ package dev.stiggsidecar.sidecar.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
 /**
@@ -20,10 +22,13 @@ public final class CaffeineEntitlementCache implements EntitlementCache {
   private static final int ENTRY_OVERHEAD_BYTES = 120;
 
   private final Cache<EntityKey, CustomerEntitlements> cache;
+  /** Entries dropped to stay within the bound; a steady rise means the bound is below the working set. */
+  private final LongAdder evictions = new LongAdder();
 
   public CaffeineEntitlementCache(long maxSizeBytes) {
     this.cache = Caffeine.newBuilder()
         .maximumWeight(maxSizeBytes)
+        .evictionListener((EntityKey key, CustomerEntitlements entry, RemovalCause cause) -> evictions.increment())
         .weigher((EntityKey key, CustomerEntitlements entry) -> ENTRY_OVERHEAD_BYTES + entry.estimatedBytes()
             + 2 * (key.customerId().length() + key.resourceId().map(String::length).orElse(0)))
         .build();
@@ -57,6 +62,11 @@ public final class CaffeineEntitlementCache implements EntitlementCache {
   @Override
   public long size() {
     return cache.estimatedSize();
+  }
+
+  @Override
+  public long evictions() {
+    return evictions.sum();
   }
 
   @Override

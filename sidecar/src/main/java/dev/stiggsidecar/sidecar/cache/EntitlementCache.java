@@ -29,4 +29,7 @@ public interface EntitlementCache {
 
   /** Estimated heap bytes of the cached entries, bounded by {@code CACHE_MAX_SIZE_BYTES}. */
   long weightedSize();
+
+  /** Entries evicted so far to stay within the bound (not those invalidated or replaced). */
+  long evictions();
 }

@@ -35,6 +35,8 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
   private final Counter initializationErrors = counter("sidecar.initialization.errors",
       "Failed initialisations (API key check at start)");
   private final Counter redisErrors = counter("sidecar.redis.client.errors", "Redis client errors");
+  private final Counter nearCacheHits = counter("sidecar.redis.near.cache.hits",
+      "Redis-mode checks answered from the in-process near cache, without a Redis round trip");
   private final Map<String, Counter> fallbacks = new ConcurrentHashMap<>();
   private final Map<String, Counter> realtimeEvents = new ConcurrentHashMap<>();
   private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
@@ -60,6 +62,12 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
 
   public void cacheHit() {
     cacheHits.increment();
+  }
+
+  /** A hit (counted as one) that the near cache answered. */
+  public void nearCacheHit() {
+    cacheHits.increment();
+    nearCacheHits.increment();
   }
 
   public void cacheMiss() {
@@ -104,6 +112,12 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
             Duration.ofSeconds(10))
         .register(registry)).record(duration);
+  }
+
+  /** Registers a counter whose total is read from {@code total} at scrape time. */
+  public void functionCounter(String name, String description, Supplier<Number> total) {
+    io.micrometer.core.instrument.FunctionCounter.builder(name, total, supplier -> supplier.get().doubleValue())
+        .description(description).register(registry);
   }
 
   /** Registers a gauge read from {@code value} at scrape time. */

@@ -125,7 +125,7 @@ public final class RedisEntitlementStore implements EntitlementStore {
   public Optional<CustomerEntitlements> cached(EntityKey key) {
     Optional<CustomerEntitlements> entry = near.flatMap(cache -> cache.get(key));
     if (entry.isPresent()) {
-      metrics.cacheHit();
+      metrics.nearCacheHit();
       return entry;
     }
     return readable() ? Optional.empty() : whileRedisIsUnusable.cached(key);
