@@ -47,8 +47,11 @@ public final class FaultMatrix {
   public record Settings(Duration before, Duration fault, Duration after, Duration stalenessLimit, Path sidecarJar,
       Path logs) {
 
+    /** Steady load for a third of the fault's length (at least 0.5 s) before it and after the mend. */
     public static Settings of(Duration fault, Path root, Path logs) {
-      return new Settings(Duration.ofSeconds(1), fault, Duration.ofSeconds(1), Duration.ofSeconds(15),
+      Duration margin = fault.dividedBy(3).compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500)
+          : fault.dividedBy(3);
+      return new Settings(margin, fault, margin, Duration.ofSeconds(15),
           root.resolve("sidecar/target/stigg-sidecar.jar"), logs);
     }
   }
@@ -109,8 +112,10 @@ public final class FaultMatrix {
       Thread.sleep(TimeUnit.NANOSECONDS.toMillis(untilMended));
       load.close();
       upstream.close();
-      // A report can reach Stigg after its caller timed out; give such stragglers time to land.
-      Thread.sleep(UPSTREAM_TIMEOUT.toMillis() / 2);
+      // A refused report can still reach Stigg after its caller gave up; give such stragglers time to land.
+      if (load.usageRefused.sum() > 0) {
+        Thread.sleep(UPSTREAM_TIMEOUT.toMillis() / 2);
+      }
       return new Outcome(scenario.name(), load.checks.sum(), load.checkErrors.sum(), load.fallbacks.sum(),
           load.usageAcknowledged.sum(), load.usageRefused.sum(), rig.emulator().stats().usageReports() - usageBefore,
           staleness, upstream.total(), upstream.peakPerSecond(), load.errorCodes());

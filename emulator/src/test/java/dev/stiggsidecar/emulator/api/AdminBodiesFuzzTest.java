@@ -33,7 +33,7 @@ class AdminBodiesFuzzTest {
       new String[] {"POST", "/admin/faults"});
   private static final AdminApi ADMIN = admin();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   @DictionaryEntries({"{", "}", "[", "]", "\"entitlements\"", "\"fault\"", "\"feature\"", "\"refId\"",
       "\"featureType\"", "\"BOOLEAN\"", "\"NUMBER\"", "\"ENUM\"", "\"meterType\"", "\"None\"", "\"Incremental\"",
       "\"Fluctuating\"", "\"usageLimit\"", "\"currentUsage\"", "\"resetPeriod\"", "\"MONTH\"", "\"HOUR\"",

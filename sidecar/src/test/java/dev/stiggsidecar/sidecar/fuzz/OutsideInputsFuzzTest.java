@@ -81,7 +81,7 @@ class OutsideInputsFuzzTest {
   /** An offline sidecar for the gRPC inputs, started once per fuzzing run. */
   private static SidecarHarness sidecar;
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   @DictionaryEntries({"{", "}", "[", "]", "\"hasAccess\"", "\"usageLimit\"", "\"value\"", "\"isUnlimited\"",
       "\"enumValues\"", "\"metered\"", "true", "null", "1e309", "\"customerId\"", "\"entitlements\"",
       "\"feature\"", "\"featureType\"", "\"NUMBER\"", "\"meterType\"", "\"Incremental\"", "\"currentUsage\"",

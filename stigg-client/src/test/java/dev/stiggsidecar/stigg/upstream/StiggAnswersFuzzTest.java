@@ -36,7 +36,7 @@ class StiggAnswersFuzzTest {
   private static volatile byte[] body = new byte[0];
   private static final StiggApiClient CLIENT = client();
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   @DictionaryEntries({"{", "}", "[", "]", "\"data\"", "\"entitlements\"", "\"errors\"", "\"extensions\"",
       "\"code\"", "\"UNAUTHENTICATED\"", "\"message\"", "\"feature\"", "\"refId\"", "\"featureType\"", "\"NUMBER\"",
       "\"BOOLEAN\"", "\"ENUM\"", "\"meterType\"", "\"Incremental\"", "\"usageLimit\"", "\"currentUsage\"",

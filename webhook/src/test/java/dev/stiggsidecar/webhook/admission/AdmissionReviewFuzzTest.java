@@ -29,7 +29,7 @@ class AdmissionReviewFuzzTest {
       namespace -> List.of(AdmissionHandlerTest.resource("default")), new OperatorDefaults("sidecar:1", "p:1", "r:1"),
       true, new InjectionMetrics(new SimpleMeterRegistry()), (namespace, pod, reason) -> { });
 
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "5s")
   @DictionaryEntries({"{", "}", "[", "]", "\"AdmissionReview\"", "\"admission.k8s.io/v1\"", "\"request\"", "\"uid\"",
       "\"object\"", "\"metadata\"", "\"annotations\"", "\"spec\"", "\"containers\"", "\"initContainers\"",
       "\"sidecar.stigg.io/inject\"", "\"sidecar.stigg.io/config\"", "\"sidecar.stigg.io/cpu-limit\"",
