@@ -166,9 +166,11 @@ final class Rig implements AutoCloseable {
   }
 
   private Process startProcess(int index, Map<String, String> env) throws IOException, InterruptedException {
-    Path log = Files.createDirectories(settings.logs()).resolve("sidecar-" + index + ".log");
+    // A file per process: scenarios may run side by side, and a restarted sidecar must not find
+    // its predecessor's "ready" line.
+    Path log = Files.createTempFile(Files.createDirectories(settings.logs()), "sidecar-" + index + "-", ".log");
     ProcessBuilder builder = new ProcessBuilder("java", "-jar", settings.sidecarJar().toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     Process process = builder.start();
     closeLater.add(process::destroyForcibly);
