@@ -14,6 +14,7 @@ import dev.stiggsidecar.kubetest.ApiServer;
 import dev.stiggsidecar.kubetest.ApiServerExtension;
 import dev.stiggsidecar.kubetest.Installation;
 import dev.stiggsidecar.kubetest.JarProcess;
+import dev.stiggsidecar.kubetest.Running;
 import dev.stiggsidecar.kubetest.Tenant;
 import dev.stiggsidecar.redistest.RedisProcess;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -63,13 +64,11 @@ class LivePrometheusTest {
 
   private static final String API_KEY = "observed-key";
 
-  private final List<AutoCloseable> running = new ArrayList<>();
+  private final Running running = new Running();
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      running.get(i).close();
-    }
+    running.close();
   }
 
   @Test
@@ -93,25 +92,25 @@ class LivePrometheusTest {
         "UPSTREAM_TIMEOUT_MS", "1000", "ENTITLEMENTS_FALLBACK", "{\"feature-sso\":{\"hasAccess\":false}}");
     int memoryGrpc = JarProcess.freePort();
     targets.put("stigg-sidecar", JarProcess.freePort());
-    JarProcess memorySidecar = start("sidecar", "sidecar.jar", List.of(), with(stigg, Map.of(
+    JarProcess memorySidecar = running.jar("sidecar", "sidecar.jar", List.of(), with(stigg, Map.of(
         "PORT", Integer.toString(memoryGrpc), "HTTP_PORT", targets.get("stigg-sidecar").toString())));
     int redisGrpc = JarProcess.freePort();
     targets.put("stigg-sidecar-redis", JarProcess.freePort());
-    JarProcess redisSidecar = start("sidecar-redis", "sidecar.jar", List.of(), with(stigg, Map.of(
+    JarProcess redisSidecar = running.jar("sidecar-redis", "sidecar.jar", List.of(), with(stigg, Map.of(
         "PORT", Integer.toString(redisGrpc), "HTTP_PORT", targets.get("stigg-sidecar-redis").toString(),
         "REDIS_HOST", "127.0.0.1", "REDIS_PORT", Integer.toString(redis.port()),
         "REDIS_ENVIRONMENT_PREFIX", "observed", "REDIS_NEAR_CACHE", "true")));
     targets.put("stigg-persistent-cache", JarProcess.freePort());
-    start("persistent-cache", "persistent-cache.jar", List.of(), Map.of(
+    running.jar("persistent-cache", "persistent-cache.jar", List.of(), Map.of(
         "SERVER_API_KEY", API_KEY, "API_URL", emulator.baseUri().toString(), "WS_URL", emulator.websocketUri().toString(),
         "REDIS_HOST", "127.0.0.1", "REDIS_PORT", Integer.toString(redis.port()),
         "REDIS_ENVIRONMENT_PREFIX", "observed", "HTTP_PORT", targets.get("stigg-persistent-cache").toString()));
     targets.put("stigg-sidecar-operator", JarProcess.freePort());
-    start("operator", "operator.jar", List.of("run"), Map.of(
+    running.jar("operator", "operator.jar", List.of("run"), Map.of(
         "KUBECONFIG", server.kubeconfigAs(Installation.NAMESPACE, Installation.OPERATOR).toString(),
         "HTTP_PORT", targets.get("stigg-sidecar-operator").toString()));
     targets.put("stigg-sidecar-webhook", JarProcess.freePort());
-    JarProcess webhook = start("webhook", "webhook.jar", List.of("serve"), Map.of(
+    JarProcess webhook = running.jar("webhook", "webhook.jar", List.of("serve"), Map.of(
         "KUBECONFIG", server.kubeconfigAs(Installation.NAMESPACE, Installation.WEBHOOK).toString(),
         "POD_NAMESPACE", Installation.NAMESPACE, "PORT", Integer.toString(webhookPort),
         "HTTP_PORT", targets.get("stigg-sidecar-webhook").toString(),
@@ -215,12 +214,6 @@ class LivePrometheusTest {
     assertThat(problems).as("expressions checked: %d, metrics scraped: %d", expressions.size(), scraped.size())
         .isEmpty();
     assertThat(expressions).hasSizeGreaterThan(40);
-  }
-
-  private JarProcess start(String name, String jarProperty, List<String> args, Map<String, String> env) {
-    JarProcess process = JarProcess.start(name, Path.of(System.getProperty(jarProperty)), args, env);
-    running.add(() -> process.stop(20));
-    return process;
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.stiggsidecar.kubetest.ApiServer;
 import dev.stiggsidecar.kubetest.ApiServerExtension;
 import dev.stiggsidecar.kubetest.Installation;
 import dev.stiggsidecar.kubetest.JarProcess;
+import dev.stiggsidecar.kubetest.Running;
 import dev.stiggsidecar.kubetest.StandInControllers;
 import dev.stiggsidecar.redistest.RedisProcess;
 import io.fabric8.kubernetes.api.model.Container;
@@ -72,15 +73,13 @@ class LockedDownTest {
   /** Distinctive, so that a leak cannot hide behind a common word. */
   private static final String API_KEY = "server-key-7f3a9c1e5b2d8f40";
 
-  private final List<AutoCloseable> running = new ArrayList<>();
+  private final Running running = new Running();
   private final Map<String, JarProcess> processes = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      running.get(i).close();
-    }
+    running.close();
   }
 
   @Test
@@ -228,8 +227,7 @@ class LockedDownTest {
   }
 
   private JarProcess start(String name, String jarProperty, List<String> args, Map<String, String> env) {
-    JarProcess process = JarProcess.start(name, Path.of(System.getProperty(jarProperty)), args, env);
-    running.add(process);
+    JarProcess process = running.jar(name, jarProperty, args, env);
     processes.put(name, process);
     return process;
   }
