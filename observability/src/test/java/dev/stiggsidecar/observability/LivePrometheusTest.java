@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stiggsidecar.api.model.StiggSidecar;
 import dev.stiggsidecar.contract.InjectionKeys;
 import dev.stiggsidecar.emulator.AdminClient;
 import dev.stiggsidecar.emulator.EmulatorSettings;
@@ -25,7 +24,6 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -165,16 +163,7 @@ class LivePrometheusTest {
     String broken = server.createNamespace("broken");
     admin.secrets().inNamespace(broken).resource(new SecretBuilder().withNewMetadata().withName("default-redis-auth")
         .endMetadata().addToStringData("not-the-password", "x").build()).create();
-    admin.secrets().inNamespace(broken).resource(new SecretBuilder().withNewMetadata().withName("stigg-api-key")
-        .endMetadata().addToStringData("SERVER_API_KEY", API_KEY).build()).create();
-    admin.resource(Serialization.unmarshal("""
-        apiVersion: sidecar.stigg.io/v1alpha1
-        kind: StiggSidecar
-        metadata: {name: default, namespace: %s}
-        spec:
-          apiKeySecretRef: {name: stigg-api-key, key: SERVER_API_KEY}
-          cache: {redis: {managed: {}, keyPrefix: broken}}
-        """.formatted(broken), StiggSidecar.class)).create();
+    Tenant.configure(server, broken, API_KEY, "cache: {redis: {managed: {}, keyPrefix: broken}}");
     awaitScraped(prometheus, Set.of("operator_sdk_reconciliations_failed_total", "stigg_sidecar_injection_total", "stigg_sidecar_ready",
         "persistent_cache_events_applied_total", "sidecar_fallbacks_total", "sidecar_realtime_events_total"));
     webhook.stop(20);

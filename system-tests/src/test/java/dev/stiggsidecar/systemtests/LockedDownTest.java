@@ -13,6 +13,7 @@ import dev.stiggsidecar.kubetest.Installation;
 import dev.stiggsidecar.kubetest.JarProcess;
 import dev.stiggsidecar.kubetest.Running;
 import dev.stiggsidecar.kubetest.StandInControllers;
+import dev.stiggsidecar.kubetest.Tenant;
 import dev.stiggsidecar.redistest.RedisProcess;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -20,7 +21,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -43,7 +43,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -97,24 +96,17 @@ class LockedDownTest {
       return n;
     });
     String elsewhere = server.createNamespace("elsewhere");
-    admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("stigg-api-key")
-        .endMetadata().addToStringData("SERVER_API_KEY", API_KEY).build()).create();
-    admin.resource(Serialization.unmarshal("""
-        apiVersion: sidecar.stigg.io/v1alpha1
-        kind: StiggSidecar
-        metadata: {name: default, namespace: %s}
-        spec:
-          apiKeySecretRef: {name: stigg-api-key, key: SERVER_API_KEY}
-          apiUrl: %s
-          edge: {url: %s}
-          logLevel: debug
-          cache: {redis: {managed: {}, keyPrefix: locked}}
-          persistentCache: {enabled: true}
-          standalone:
-            enabled: true
-            replicas: 1
-            allowedClients: [{namespaceSelector: {matchLabels: {team: frontend}}}]
-        """.formatted(ns, emulator.baseUri(), emulator.baseUri()), StiggSidecar.class)).create();
+    Tenant.configure(server, ns, API_KEY, """
+        apiUrl: %s
+        edge: {url: %s}
+        logLevel: debug
+        cache: {redis: {managed: {}, keyPrefix: locked}}
+        persistentCache: {enabled: true}
+        standalone:
+          enabled: true
+          replicas: 1
+          allowedClients: [{namespaceSelector: {matchLabels: {team: frontend}}}]
+        """.formatted(emulator.baseUri(), emulator.baseUri()));
 
     int operatorHttp = JarProcess.freePort();
     start("operator", "operator.jar", List.of("run"), Map.of(
