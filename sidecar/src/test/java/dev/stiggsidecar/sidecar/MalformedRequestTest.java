@@ -3,17 +3,9 @@ package dev.stiggsidecar.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.grpc.CallOptions;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,34 +27,14 @@ class MalformedRequestTest {
 
   @Test
   void undecodableBytesAreInvalidArgument() {
-    MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName("stigg.sidecar.v1.SidecarService/GetBooleanEntitlement")
-        .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
     // Field 1 (customer_id) announced as 100 bytes long, then the message ends.
     byte[] truncated = {0x0a, 0x64, 0x61};
 
-    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(sidecar.channel(), raw,
-        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), truncated))
+    assertThatThrownBy(() -> RawUnaryCall.call(sidecar.channel(),
+        "stigg.sidecar.v1.SidecarService/GetBooleanEntitlement", truncated))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).contains("GetBooleanEntitlementRequest");
         });
-  }
-
-  private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 }

@@ -10,6 +10,7 @@ import dev.stiggsidecar.contract.ConfigException;
 import dev.stiggsidecar.contract.SidecarEnv;
 import dev.stiggsidecar.redis.RedisCodec;
 import dev.stiggsidecar.redis.RedisKeys;
+import dev.stiggsidecar.sidecar.RawUnaryCall;
 import dev.stiggsidecar.sidecar.SidecarHarness;
 import dev.stiggsidecar.sidecar.cache.CachingEntitlementStore;
 import dev.stiggsidecar.sidecar.cache.CaffeineEntitlementCache;
@@ -19,14 +20,10 @@ import dev.stiggsidecar.sidecar.realtime.RealtimeUpdates;
 import dev.stiggsidecar.stigg.entitlement.FeatureCatalog;
 import dev.stiggsidecar.stigg.upstream.EntitlementJson;
 import dev.stiggsidecar.stigg.upstream.UpstreamException;
-import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
 import io.stigg.sidecar.proto.v1.SidecarServiceGrpc;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,7 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Every input that reaches the sidecar from outside its process, fuzzed: the environment (with
@@ -130,13 +126,9 @@ class OutsideInputsFuzzTest {
       return;
     }
     MethodDescriptor<?, ?> method = METHODS.get(Byte.toUnsignedInt(bytes[0]) % METHODS.size());
-    MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method.getFullMethodName())
-        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
     Status.Code code;
     try {
-      ClientCalls.blockingUnaryCall(sidecar().channel(), raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
-          Arrays.copyOfRange(bytes, 1, bytes.length));
+      RawUnaryCall.call(sidecar().channel(), method.getFullMethodName(), Arrays.copyOfRange(bytes, 1, bytes.length));
       code = Status.Code.OK;
     } catch (StatusRuntimeException e) {
       code = e.getStatus().getCode();
@@ -180,20 +172,4 @@ class OutsideInputsFuzzTest {
   private static String text(byte[] bytes) {
     return new String(bytes, StandardCharsets.UTF_8);
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-  };
 }
