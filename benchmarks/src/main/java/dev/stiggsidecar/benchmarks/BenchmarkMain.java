@@ -1,11 +1,14 @@
 package dev.stiggsidecar.benchmarks;
 
+import com.google.protobuf.Empty;
 import dev.stiggsidecar.emulator.AdminClient;
 import dev.stiggsidecar.logging.LogSetup;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -27,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,11 +39,12 @@ import redis.embedded.RedisServer;
 
 /**
  * {@code java -jar benchmarks/target/stigg-benchmarks.jar [--seconds 3] [--levels 1,8,32,128]
- * [--repeats 3] [--out benchmarks/results] [--sidecar-jvm "-Xmx512m ..."]}: starts the emulator and the sidecar jars as processes
+ * [--repeats 3] [--out benchmarks/results] [--sidecar-jvm "-Xmx512m ..."] [--profile hit-path.jfr]}: starts the emulator and the sidecar jars as processes
  * and measures, in one run against the same server:
  * <ul>
- *   <li>the floor: {@code grpc.health.v1.Health/Check} on the sidecar's own server (a map lookup,
- *       so slightly cheaper than any real RPC);
+ *   <li>the floor: a bare grpc-java server's empty unary method ({@link FloorServer}), and for the
+ *       Redis rows a raw Redis {@code GET}; also the health check on the sidecar's own server, which
+ *       pays the sidecar's server configuration;
  *   <li>{@code GetBooleanEntitlement} and {@code GetMeteredEntitlement} cache hits;
  *   <li>the miss path: every call for a customer never seen, fetched from the emulator;
  *   <li>coalescing: 1,000 concurrent misses for one customer, counted at the emulator;
@@ -51,6 +56,10 @@ import redis.embedded.RedisServer;
 public final class BenchmarkMain {
 
   private static final String KEY = "benchmark-key";
+  /** The floor of every gRPC row: {@link FloorServer}. */
+  private static final String FLOOR = "floor: bare grpc-java server, empty unary";
+  /** The floor of the Redis rows: one Redis round trip from the load generator. */
+  private static final String REDIS_FLOOR = "floor: raw Redis GET (Lettuce, same client)";
 
   private BenchmarkMain() {}
 
@@ -67,6 +76,8 @@ public final class BenchmarkMain {
         .map(Integer::parseInt).toList();
     Path out = Path.of(options.getOrDefault("out", "benchmarks/results"));
     Path root = Path.of(options.getOrDefault("root", "."));
+    // --profile: a JFR recording of the in-memory sidecar, over the hit scenarios only, summarized.
+    Optional<Path> profile = Optional.ofNullable(options.get("profile")).map(Path::of);
 
     List<Report.Row> rows = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -78,11 +89,17 @@ public final class BenchmarkMain {
           List.of("--port", String.valueOf(apiPort), "--api-key", KEY, "--log-level", "warn"), Map.of(),
           "Stigg emulator is ready");
       String api = "http://127.0.0.1:" + apiPort;
+      int floorPort = Processes.freePort();
+      processes.startClass("floor", root.resolve("benchmarks/target/stigg-benchmarks.jar"),
+          FloorServer.class.getName(), List.of(), List.of(String.valueOf(floorPort)), FloorServer.READY);
       List<String> sidecarJvm = options.containsKey("sidecar-jvm")
           ? List.of(options.get("sidecar-jvm").split(" ")) : List.of();
       List<Integer> sidecarHttpPorts = new ArrayList<>();
       sidecarHttpPorts.add(Processes.freePort());
-      processes.start("sidecar", root.resolve("sidecar/target/stigg-sidecar.jar"), sidecarJvm, List.of(),
+      List<String> memorySidecarJvm = new ArrayList<>(sidecarJvm);
+      profile.ifPresent(file -> memorySidecarJvm.add("-XX:StartFlightRecording=filename=" + file.toAbsolutePath()
+          + ",settings=profile,dumponexit=true"));
+      processes.start("sidecar", root.resolve("sidecar/target/stigg-sidecar.jar"), memorySidecarJvm, List.of(),
           sidecarEnv(apiPort, grpcPort, sidecarHttpPorts.get(0)), "Sidecar is ready");
       AdminClient admin = new AdminClient(URI.create(api));
       int redisPort = Processes.freePort();
@@ -101,6 +118,8 @@ public final class BenchmarkMain {
         processes.start(nearCache ? "sidecar-redis-near" : "sidecar-redis", root.resolve("sidecar/target/stigg-sidecar.jar"),
             sidecarJvm, List.of(), env, "Sidecar is ready");
       }
+      ManagedChannel floorChannel = NettyChannelBuilder.forAddress("127.0.0.1", floorPort).usePlaintext()
+          .directExecutor().build();
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext()
           .directExecutor().build();
       ManagedChannel nearChannel = NettyChannelBuilder.forAddress("127.0.0.1", nearPort).usePlaintext()
@@ -120,8 +139,11 @@ public final class BenchmarkMain {
       }
 
       Map<String, ClosedLoop.Call> hits = new LinkedHashMap<>();
-      hits.put("floor: empty RPC (health check)", (done, failed) -> health.check(HealthCheckRequest.getDefaultInstance(),
-          observer(done, failed)));
+      Empty empty = Empty.getDefaultInstance();
+      hits.put(FLOOR, (done, failed) -> ClientCalls.asyncUnaryCall(
+          floorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty, observer(done, failed)));
+      hits.put("health check on the sidecar's server", (done, failed) -> health.check(
+          HealthCheckRequest.getDefaultInstance(), observer(done, failed)));
       GetBooleanEntitlementRequest bool = GetBooleanEntitlementRequest.newBuilder().setCustomerId("acme")
           .setFeatureId("feature-sso").build();
       hits.put("GetBooleanEntitlement hit", (done, failed) -> sidecar.getBooleanEntitlement(bool, observer(done, failed)));
@@ -142,7 +164,7 @@ public final class BenchmarkMain {
       hits.put("Boolean hit, Redis, no near cache", (done, failed) -> plain.getBooleanEntitlement(bool,
           observer(done, failed)));
       RedisAsyncCommands<String, String> raw = redisConnection.async();
-      hits.put("raw Redis GET (same client)", (done, failed) -> raw.get("bench:c_acme").whenComplete((value, error) -> {
+      hits.put(REDIS_FLOOR, (done, failed) -> raw.get("bench:c_acme").whenComplete((value, error) -> {
         if (error == null) {
           done.run();
         } else {
@@ -158,7 +180,9 @@ public final class BenchmarkMain {
       for (ClosedLoop.Call call : hits.values()) {
         ClosedLoop.run(call, 32, Duration.ofSeconds(2), Duration.ofSeconds(1));
       }
-      ClosedLoop.run(miss, 8, Duration.ofSeconds(1), Duration.ofSeconds(1));
+      if (profile.isEmpty()) {
+        ClosedLoop.run(miss, 8, Duration.ofSeconds(1), Duration.ofSeconds(1));
+      }
       for (int level : levels) {
         Map<String, List<ClosedLoop.Result>> results = new LinkedHashMap<>();
         for (int repeat = 0; repeat < repeats; repeat++) {
@@ -167,7 +191,10 @@ public final class BenchmarkMain {
             results.computeIfAbsent(scenario.getKey(), ignored -> new ArrayList<>()).add(result);
           }
         }
-        results.put("miss (fetch from the emulator)", List.of(ClosedLoop.run(miss, level, Duration.ofMillis(500), seconds)));
+        if (profile.isEmpty()) {
+          results.put("miss (fetch from the emulator)", List.of(ClosedLoop.run(miss, level, Duration.ofMillis(500),
+              seconds)));
+        }
         results.forEach((name, list) -> {
           ClosedLoop.Result median = list.stream().sorted(Comparator.comparingDouble(ClosedLoop.Result::throughput))
               .toList().get(list.size() / 2);
@@ -178,8 +205,11 @@ public final class BenchmarkMain {
         });
       }
 
-      notes.add(coalescing(sidecar, admin));
+      if (profile.isEmpty()) {
+        notes.add(coalescing(sidecar, admin));
+      }
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      floorChannel.shutdownNow();
       nearChannel.shutdownNow();
       plainChannel.shutdownNow();
       redisConnection.close();
@@ -192,12 +222,24 @@ public final class BenchmarkMain {
         }
       }
     }
+    if (profile.isPresent()) {
+      Path summary = out.resolve("hit-path-profile.md");
+      Report.write(summary, "# Where the in-memory sidecar spends a cache hit\n\nJFR (`settings=profile`) of the "
+          + "sidecar while the hit scenarios ran (levels " + levels + ", " + repeats + " repeats of "
+          + seconds.toSeconds() + " s; the floor and Redis rows ran on other processes).\n\n"
+          + ProfileSummary.summarize(profile.get(), 25));
+      System.out.println("wrote " + summary + " from " + profile.get());
+      return;
+    }
     notes.add(heapFootprint(root));
-    notes.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-        + System.getProperty("java.version") + "; client and server share the cores; one gRPC connection; "
-        + repeats + " interleaved repeats of " + seconds.toSeconds() + " s per hit scenario, median reported; "
-        + "run at " + LocalDateTime.now().withNano(0) + ".");
-    String table = Report.markdown(rows, "floor: empty RPC (health check)", notes);
+    notes.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores (" + System.getProperty("os.name")
+        + " " + System.getProperty("os.arch") + "), " + System.getProperty("java.vm.name") + " "
+        + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "); every server a JVM of "
+        + "its own with default flags" + (options.containsKey("sidecar-jvm") ? " (sidecars: " + options.get("sidecar-jvm")
+        + ")" : "") + ", the load generator a third; client and servers share the cores; one gRPC connection per "
+        + "server; " + repeats + " interleaved repeats of " + seconds.toSeconds() + " s per hit scenario, median "
+        + "reported; run at " + LocalDateTime.now().withNano(0) + ".");
+    String table = Report.markdown(rows, FLOOR, REDIS_FLOOR, notes);
     Report.write(out.resolve("results.md"), "# Benchmark results\n\n" + table);
     Report.chart(rows, out.resolve("results.png"));
     System.out.println();

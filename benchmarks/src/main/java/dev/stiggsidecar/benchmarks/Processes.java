@@ -27,12 +27,26 @@ final class Processes implements AutoCloseable {
   /** Starts {@code java <jvmArgs> -jar <jar> <args>} and waits for {@code readyLine} on its output. */
   Process start(String name, Path jar, List<String> jvmArgs, List<String> args, Map<String, String> env,
       String readyLine) throws IOException, InterruptedException {
+    List<String> launch = new ArrayList<>(jvmArgs);
+    launch.addAll(List.of("-jar", jar.toString()));
+    return launch(name, jar, launch, args, env, readyLine);
+  }
+
+  /** Starts {@code java <jvmArgs> -cp <jar> <mainClass> <args>} and waits for {@code readyLine}. */
+  Process startClass(String name, Path jar, String mainClass, List<String> jvmArgs, List<String> args,
+      String readyLine) throws IOException, InterruptedException {
+    List<String> launch = new ArrayList<>(jvmArgs);
+    launch.addAll(List.of("-cp", jar.toString(), mainClass));
+    return launch(name, jar, launch, args, Map.of(), readyLine);
+  }
+
+  private Process launch(String name, Path jar, List<String> launch, List<String> args, Map<String, String> env,
+      String readyLine) throws IOException, InterruptedException {
     if (!Files.isRegularFile(jar)) {
       throw new IOException(jar + " is missing: build first with mvn -B -q package -DskipTests -Dimages.skip");
     }
     List<String> command = new ArrayList<>(List.of("java"));
-    command.addAll(jvmArgs);
-    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(launch);
     command.addAll(args);
     Path log = logs.resolve(name + ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -27,22 +27,36 @@ final class Report {
 
   private Report() {}
 
-  static String markdown(List<Row> rows, String floor, List<String> notes) {
+  /**
+   * @param floor the scenario every row's ratios are taken against, at the same concurrency
+   * @param redisFloor the second floor of the rows whose scenario mentions Redis (what one Redis
+   *     round trip costs), shown in a column of its own
+   */
+  static String markdown(List<Row> rows, String floor, String redisFloor, List<String> notes) {
     StringBuilder out = new StringBuilder();
-    out.append("| scenario | in flight | throughput (rps) | × floor | p50 µs | p99 µs | p99.9 µs | p99 × floor | errors |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    Map<Integer, Row> floors = new LinkedHashMap<>();
-    rows.stream().filter(row -> row.scenario().equals(floor)).forEach(row -> floors.put(row.concurrency(), row));
+    out.append("| scenario | in flight | throughput (rps) | × floor | p50 µs | p99 µs | p99.9 µs | p99 × floor "
+        + "| × raw Redis | errors |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    Map<Integer, Row> floors = byConcurrency(rows, floor);
+    Map<Integer, Row> redisFloors = byConcurrency(rows, redisFloor);
     for (Row row : rows) {
       Row base = floors.get(row.concurrency());
-      out.append(String.format("| %s | %d | %,.0f | %s | %.0f | %.0f | %.0f | %s | %d |%n", row.scenario(),
+      Row redisBase = row.scenario().contains("Redis") && !row.scenario().equals(redisFloor)
+          ? redisFloors.get(row.concurrency()) : null;
+      out.append(String.format("| %s | %d | %,.0f | %s | %.0f | %.0f | %.0f | %s | %s | %d |%n", row.scenario(),
           row.concurrency(), row.throughput(), base == null ? "" : String.format("%.2f", row.throughput() / base.throughput()),
           row.p50(), row.p99(), row.p999(), base == null ? "" : String.format("%.2f", row.p99() / base.p99()),
-          row.errors()));
+          redisBase == null ? "" : String.format("%.2f", row.throughput() / redisBase.throughput()), row.errors()));
     }
     out.append('\n');
     notes.forEach(note -> out.append("- ").append(note).append('\n'));
     return out.toString();
+  }
+
+  private static Map<Integer, Row> byConcurrency(List<Row> rows, String scenario) {
+    Map<Integer, Row> byLevel = new LinkedHashMap<>();
+    rows.stream().filter(row -> row.scenario().equals(scenario)).forEach(row -> byLevel.put(row.concurrency(), row));
+    return byLevel;
   }
 
   static void chart(List<Row> rows, Path file) throws IOException {
