@@ -90,7 +90,7 @@ public final class BenchmarkMain {
           "Stigg emulator is ready");
       String api = "http://127.0.0.1:" + apiPort;
       int floorPort = Processes.freePort();
-      processes.startClass("floor", root.resolve("benchmarks/target/stigg-benchmarks.jar"),
+      Process floorProcess = processes.startClass("floor", root.resolve("benchmarks/target/stigg-benchmarks.jar"),
           FloorServer.class.getName(), List.of(), List.of(String.valueOf(floorPort)), FloorServer.READY);
       List<String> sidecarJvm = options.containsKey("sidecar-jvm")
           ? List.of(options.get("sidecar-jvm").split(" ")) : List.of();
@@ -99,7 +99,7 @@ public final class BenchmarkMain {
       List<String> memorySidecarJvm = new ArrayList<>(sidecarJvm);
       profile.ifPresent(file -> memorySidecarJvm.add("-XX:StartFlightRecording=filename=" + file.toAbsolutePath()
           + ",settings=profile,dumponexit=true"));
-      processes.start("sidecar", root.resolve("sidecar/target/stigg-sidecar.jar"), memorySidecarJvm, List.of(),
+      Process memorySidecar = processes.start("sidecar", root.resolve("sidecar/target/stigg-sidecar.jar"), memorySidecarJvm, List.of(),
           sidecarEnv(apiPort, grpcPort, sidecarHttpPorts.get(0)), "Sidecar is ready");
       AdminClient admin = new AdminClient(URI.create(api));
       int redisPort = Processes.freePort();
@@ -109,14 +109,18 @@ public final class BenchmarkMain {
       closeLater.add(redisServer::stop);
       int nearPort = Processes.freePort();
       int plainPort = Processes.freePort();
+      long redisPid = ProcessCpu.child("redis-server")
+          .orElseThrow(() -> new IllegalStateException("redis-server process not found"));
+      ProcessCpu redisCpu = ProcessCpu.of(redisPid);
+      Map<Boolean, Long> redisSidecars = new HashMap<>();
       for (boolean nearCache : new boolean[] {true, false}) {
         sidecarHttpPorts.add(Processes.freePort());
         Map<String, String> env = sidecarEnv(apiPort, nearCache ? nearPort : plainPort,
             sidecarHttpPorts.get(sidecarHttpPorts.size() - 1));
         env.putAll(Map.of("REDIS_ENVIRONMENT_PREFIX", "bench", "REDIS_HOST", "127.0.0.1",
             "REDIS_PORT", String.valueOf(redisPort), "REDIS_NEAR_CACHE", String.valueOf(nearCache)));
-        processes.start(nearCache ? "sidecar-redis-near" : "sidecar-redis", root.resolve("sidecar/target/stigg-sidecar.jar"),
-            sidecarJvm, List.of(), env, "Sidecar is ready");
+        redisSidecars.put(nearCache, processes.start(nearCache ? "sidecar-redis-near" : "sidecar-redis",
+            root.resolve("sidecar/target/stigg-sidecar.jar"), sidecarJvm, List.of(), env, "Sidecar is ready").pid());
       }
       ManagedChannel floorChannel = NettyChannelBuilder.forAddress("127.0.0.1", floorPort).usePlaintext()
           .directExecutor().build();
@@ -138,19 +142,23 @@ public final class BenchmarkMain {
             body -> body.contains("\"realtime\":\"connected\"") || body.contains("\"realtime\":\"disabled\""));
       }
 
-      Map<String, ClosedLoop.Call> hits = new LinkedHashMap<>();
+      Map<String, Scenario> hits = new LinkedHashMap<>();
       Empty empty = Empty.getDefaultInstance();
-      hits.put(FLOOR, (done, failed) -> ClientCalls.asyncUnaryCall(
-          floorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty, observer(done, failed)));
-      hits.put("health check on the sidecar's server", (done, failed) -> health.check(
-          HealthCheckRequest.getDefaultInstance(), observer(done, failed)));
+      ProcessCpu floorCpu = ProcessCpu.of(floorProcess.pid());
+      ProcessCpu sidecarCpu = ProcessCpu.of(memorySidecar.pid());
+      hits.put(FLOOR, new Scenario((done, failed) -> ClientCalls.asyncUnaryCall(
+          floorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty, observer(done, failed)), floorCpu));
+      hits.put("health check on the sidecar's server", new Scenario((done, failed) -> health.check(
+          HealthCheckRequest.getDefaultInstance(), observer(done, failed)), sidecarCpu));
       GetBooleanEntitlementRequest bool = GetBooleanEntitlementRequest.newBuilder().setCustomerId("acme")
           .setFeatureId("feature-sso").build();
-      hits.put("GetBooleanEntitlement hit", (done, failed) -> sidecar.getBooleanEntitlement(bool, observer(done, failed)));
+      hits.put("GetBooleanEntitlement hit", new Scenario((done, failed) -> sidecar.getBooleanEntitlement(bool,
+          observer(done, failed)), sidecarCpu));
       GetMeteredEntitlementRequest metered = GetMeteredEntitlementRequest.newBuilder().setCustomerId("acme")
           .setFeatureId("feature-api-calls").setOptions(MeteredEntitlementOptions.newBuilder().setRequestedUsage(1))
           .build();
-      hits.put("GetMeteredEntitlement hit", (done, failed) -> sidecar.getMeteredEntitlement(metered, observer(done, failed)));
+      hits.put("GetMeteredEntitlement hit", new Scenario((done, failed) -> sidecar.getMeteredEntitlement(metered,
+          observer(done, failed)), sidecarCpu));
       SidecarServiceGrpc.SidecarServiceStub near = SidecarServiceGrpc.newStub(nearChannel);
       SidecarServiceGrpc.SidecarServiceStub plain = SidecarServiceGrpc.newStub(plainChannel);
       for (SidecarServiceGrpc.SidecarServiceStub redisSidecar : List.of(near, plain)) {
@@ -160,48 +168,53 @@ public final class BenchmarkMain {
           warm.await(10, TimeUnit.SECONDS);
         }
       }
-      hits.put("Boolean hit, Redis + near cache", (done, failed) -> near.getBooleanEntitlement(bool, observer(done, failed)));
-      hits.put("Boolean hit, Redis, no near cache", (done, failed) -> plain.getBooleanEntitlement(bool,
-          observer(done, failed)));
+      // The Redis rows' CPU is the sidecar's plus Redis's: both serve the check.
+      hits.put("Boolean hit, Redis + near cache", new Scenario((done, failed) -> near.getBooleanEntitlement(bool,
+          observer(done, failed)), ProcessCpu.of(redisSidecars.get(true), redisPid)));
+      hits.put("Boolean hit, Redis, no near cache", new Scenario((done, failed) -> plain.getBooleanEntitlement(bool,
+          observer(done, failed)), ProcessCpu.of(redisSidecars.get(false), redisPid)));
       RedisAsyncCommands<String, String> raw = redisConnection.async();
-      hits.put(REDIS_FLOOR, (done, failed) -> raw.get("bench:c_acme").whenComplete((value, error) -> {
+      hits.put(REDIS_FLOOR, new Scenario((done, failed) -> raw.get("bench:c_acme").whenComplete((value, error) -> {
         if (error == null) {
           done.run();
         } else {
           failed.accept(error);
         }
-      }));
+      }), redisCpu));
       AtomicLong missCounter = new AtomicLong();
       ClosedLoop.Call miss = (done, failed) -> sidecar.getBooleanEntitlement(GetBooleanEntitlementRequest.newBuilder()
           .setCustomerId("miss-" + missCounter.incrementAndGet()).setFeatureId("feature-sso").build(),
           observer(done, failed));
 
       System.out.println("warming up");
-      for (ClosedLoop.Call call : hits.values()) {
-        ClosedLoop.run(call, 32, Duration.ofSeconds(2), Duration.ofSeconds(1));
+      for (Scenario scenario : hits.values()) {
+        ClosedLoop.run(scenario.call(), 32, Duration.ofSeconds(2), Duration.ofSeconds(1), scenario.server());
       }
       if (profile.isEmpty()) {
-        ClosedLoop.run(miss, 8, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        ClosedLoop.run(miss, 8, Duration.ofSeconds(1), Duration.ofSeconds(1), sidecarCpu);
       }
       for (int level : levels) {
         Map<String, List<ClosedLoop.Result>> results = new LinkedHashMap<>();
         for (int repeat = 0; repeat < repeats; repeat++) {
-          for (Map.Entry<String, ClosedLoop.Call> scenario : hits.entrySet()) {
-            ClosedLoop.Result result = ClosedLoop.run(scenario.getValue(), level, Duration.ofMillis(500), seconds);
+          for (Map.Entry<String, Scenario> scenario : hits.entrySet()) {
+            ClosedLoop.Result result = ClosedLoop.run(scenario.getValue().call(), level, Duration.ofMillis(500), seconds,
+                scenario.getValue().server());
             results.computeIfAbsent(scenario.getKey(), ignored -> new ArrayList<>()).add(result);
           }
         }
         if (profile.isEmpty()) {
           results.put("miss (fetch from the emulator)", List.of(ClosedLoop.run(miss, level, Duration.ofMillis(500),
-              seconds)));
+              seconds, sidecarCpu)));
         }
         results.forEach((name, list) -> {
           ClosedLoop.Result median = list.stream().sorted(Comparator.comparingDouble(ClosedLoop.Result::throughput))
               .toList().get(list.size() / 2);
           rows.add(new Report.Row(name, level, median.throughput(), median.percentileMicros(50),
-              median.percentileMicros(99), median.percentileMicros(99.9), median.errors()));
-          System.out.printf("%-36s in flight %4d: %,10.0f rps  p50 %6.0f µs  p99 %6.0f µs%n", name, level,
-              median.throughput(), median.percentileMicros(50), median.percentileMicros(99));
+              median.percentileMicros(99), median.percentileMicros(99.9), median.errors(),
+              median.serverCpuMicrosPerCall()));
+          System.out.printf("%-36s in flight %4d: %,10.0f rps  p50 %6.0f µs  p99 %6.0f µs  server CPU %5.1f µs/call%n",
+              name, level, median.throughput(), median.percentileMicros(50), median.percentileMicros(99),
+              median.serverCpuMicrosPerCall());
         });
       }
 
@@ -246,6 +259,9 @@ public final class BenchmarkMain {
     System.out.println(table);
     System.out.println("wrote " + out.resolve("results.md") + " and " + out.resolve("results.png"));
   }
+
+  /** A measured call and the processes whose CPU answers it. */
+  private record Scenario(ClosedLoop.Call call, ProcessCpu server) {}
 
   /** The environment of a benchmarked sidecar: the emulator as Stigg, quiet logs. */
   private static Map<String, String> sidecarEnv(int apiPort, int grpcPort, int httpPort) {

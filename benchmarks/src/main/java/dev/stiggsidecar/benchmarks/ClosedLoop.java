@@ -22,7 +22,7 @@ final class ClosedLoop {
   }
 
   /** What one run measured. */
-  record Result(double throughput, Histogram latencyNanos, long errors) {
+  record Result(double throughput, Histogram latencyNanos, long errors, double serverCpuMicrosPerCall) {
     double percentileMicros(double percentile) {
       return latencyNanos.getValueAtPercentile(percentile) / 1_000.0;
     }
@@ -30,7 +30,12 @@ final class ClosedLoop {
 
   private ClosedLoop() {}
 
-  static Result run(Call call, int inFlight, Duration warmup, Duration measure) throws InterruptedException {
+  /**
+   * @param server the processes answering the calls, whose CPU time per completed call is reported
+   *     ({@code NaN} when the kernel does not expose it)
+   */
+  static Result run(Call call, int inFlight, Duration warmup, Duration measure, ProcessCpu server)
+      throws InterruptedException {
     Recorder recorder = new Recorder(3);
     LongAdder completed = new LongAdder();
     LongAdder errors = new LongAdder();
@@ -43,11 +48,13 @@ final class ClosedLoop {
     recorder.reset();
     completed.reset();
     errors.reset();
+    long cpuBefore = server.nanos();
     state.measuring = true;
     long started = System.nanoTime();
     Thread.sleep(measure.toMillis());
     state.measuring = false;
     long elapsed = System.nanoTime() - started;
+    long cpuAfter = server.nanos();
     Histogram histogram = recorder.getIntervalHistogram();
     double throughput = completed.sum() / (elapsed / 1e9);
     long failures = errors.sum();
@@ -56,7 +63,10 @@ final class ClosedLoop {
     while (outstanding.get() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    return new Result(throughput, histogram, failures);
+    long calls = completed.sum();
+    double cpuPerCall = cpuBefore < 0 || cpuAfter < 0 || calls == 0 ? Double.NaN
+        : (cpuAfter - cpuBefore) / 1_000.0 / calls;
+    return new Result(throughput, histogram, failures, cpuPerCall);
   }
 
   private static void issue(Call call, State state, Recorder recorder, LongAdder completed, LongAdder errors,

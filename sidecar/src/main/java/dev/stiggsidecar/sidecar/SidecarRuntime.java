@@ -11,7 +11,7 @@ import dev.stiggsidecar.sidecar.cache.redis.RedisEntitlementStore;
 import dev.stiggsidecar.sidecar.config.SidecarConfig;
 import dev.stiggsidecar.sidecar.decision.DecisionEngine;
 import dev.stiggsidecar.sidecar.decision.Fallbacks;
-import dev.stiggsidecar.sidecar.grpc.GrpcMetricsInterceptor;
+import dev.stiggsidecar.sidecar.grpc.GrpcCallMetrics;
 import dev.stiggsidecar.sidecar.grpc.SidecarGrpcServer;
 import dev.stiggsidecar.sidecar.grpc.SidecarGrpcService;
 import dev.stiggsidecar.sidecar.health.Readiness;
@@ -134,7 +134,7 @@ public final class SidecarRuntime implements AutoCloseable {
     SidecarGrpcService service = new SidecarGrpcService(store, new DecisionEngine(new Fallbacks(config.fallbacks())),
         usage, metrics, clock, config.offline());
     grpc = new SidecarGrpcServer(new InetSocketAddress(config.grpcBindAddress(), config.grpcPort()), service,
-        new GrpcMetricsInterceptor(metrics.registry()), config.shutdownGrace());
+        new GrpcCallMetrics(metrics.registry()), config.shutdownGrace());
     ops = new OpsHttpServer(new InetSocketAddress(config.httpBindAddress(), config.httpPort()), Map.of(
         "/livez", () -> OpsHttpServer.Answer.json(200, "{\"status\":\"UP\"}"),
         "/readyz", () -> OpsHttpServer.Answer.json(readiness.isServing() ? 200 : 503, readiness.toJson().toString()),

@@ -2,7 +2,6 @@ package dev.stiggsidecar.sidecar.grpc;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -24,14 +23,14 @@ public final class SidecarGrpcServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   private final Duration grace;
 
-  public SidecarGrpcServer(InetSocketAddress address, BindableService service, GrpcMetricsInterceptor metrics,
+  public SidecarGrpcServer(InetSocketAddress address, BindableService service, GrpcCallMetrics metrics,
       Duration grace) {
     this.grace = grace;
     this.server = NettyServerBuilder.forAddress(address)
         .directExecutor()
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        .addService(ServerInterceptors.intercept(StrictRequests.wrap(service.bindService()), metrics))
+        .addService(ServedMethods.wrap(service.bindService(), metrics))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

@@ -1,0 +1,62 @@
+package dev.stiggsidecar.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * CPU time the kernel has charged to a set of processes, in nanoseconds: the sum over their
+ * threads of the first field of {@code /proc/<pid>/task/<tid>/schedstat} (time on a CPU).
+ *
+ * <p>Why: on a machine where load generator and servers share the cores, throughput ratios flatten
+ * once the load generator saturates (every server then looks as fast as the client lets it). The
+ * server's CPU per answered call does not depend on the client, so it shows what a hit costs the
+ * sidecar against what an empty call costs a bare server.
+ */
+final class ProcessCpu {
+
+  private final List<Long> pids;
+
+  private ProcessCpu(List<Long> pids) {
+    this.pids = pids;
+  }
+
+  static ProcessCpu of(Long... pids) {
+    return new ProcessCpu(List.of(pids));
+  }
+
+  /** The newest child of this JVM whose executable's path contains {@code name}, if any. */
+  static java.util.Optional<Long> child(String name) {
+    try (Stream<ProcessHandle> children = ProcessHandle.current().children()) {
+      return children.filter(handle -> handle.info().command().orElse("").contains(name))
+          .max(java.util.Comparator.comparing(handle -> handle.info().startInstant().orElse(java.time.Instant.MIN)))
+          .map(ProcessHandle::pid);
+    }
+  }
+
+  /** Whether this kernel exposes per-thread schedstat (Linux with schedstats). */
+  boolean available() {
+    return pids.stream().allMatch(pid -> Files.isReadable(Path.of("/proc", pid.toString(), "schedstat")));
+  }
+
+  long nanos() {
+    long total = 0;
+    for (long pid : pids) {
+      try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          try {
+            String line = Files.readString(task.resolve("schedstat"));
+            total += Long.parseLong(line.substring(0, line.indexOf(' ')));
+          } catch (IOException | RuntimeException threadGone) {
+            // a thread that ended between the listing and the read has no time to add
+          }
+        }
+      } catch (IOException processGone) {
+        return -1;
+      }
+    }
+    return total;
+  }
+}
