@@ -93,6 +93,15 @@ public final class RedisCodec {
    * misses, as for Stigg's SDK.
    */
   public Optional<CustomerEntitlements> read(String mapValue, Map<String, String> usageValues, long fetchedAtNanos) {
+    return decode(mapValue).flatMap(map -> read(map, usageValues, fetchedAtNanos));
+  }
+
+  /**
+   * An entitlement map parsed once, so that a reader who finds the same map again (only usage
+   * changed, or nothing did) skips the JSON: its entitlements in the map's order, the non-metered
+   * ones settled, the metered ones waiting for their usage keys. Empty when the map is unreadable.
+   */
+  public Optional<DecodedMap> decode(String mapValue) {
     JsonNode map;
     try {
       map = JSON.readTree(mapValue);
@@ -102,12 +111,31 @@ public final class RedisCodec {
     if (map == null || !map.isObject()) {
       return Optional.empty();
     }
-    List<Entitlement> entitlements = new ArrayList<>();
-    int featureless = 0;
+    List<DecodedMap.Slot> slots = new ArrayList<>();
+    List<String> metered = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
-      Optional<Entitlement> entitlement = entitlement(field.getValue(), usageValues.get(field.getKey()));
-      if (entitlement.isEmpty() && isMetered(field.getValue().path("calculatedEntitlement").path("feature"))) {
+      if (isMetered(field.getValue().path("calculatedEntitlement").path("feature"))) {
+        slots.add(new DecodedMap.Slot(field.getKey(), field.getValue(), Optional.empty()));
+        metered.add(field.getKey());
+      } else {
+        slots.add(new DecodedMap.Slot(field.getKey(), null, entitlement(field.getValue(), null)));
+      }
+    }
+    return Optional.of(new DecodedMap(List.copyOf(slots), List.copyOf(metered)));
+  }
+
+  /**
+   * The cached entry from a decoded map and the usage values of its metered features (by feature
+   * id); empty when a metered feature's usage is missing or unreadable (a miss).
+   */
+  public Optional<CustomerEntitlements> read(DecodedMap map, Map<String, String> usageValues, long fetchedAtNanos) {
+    List<Entitlement> entitlements = new ArrayList<>(map.slots().size());
+    int featureless = 0;
+    for (DecodedMap.Slot slot : map.slots()) {
+      Optional<Entitlement> entitlement = slot.waitsForUsage()
+          ? entitlement(slot.meteredValue(), usageValues.get(slot.featureId())) : slot.settled();
+      if (entitlement.isEmpty() && slot.waitsForUsage()) {
         return Optional.empty();
       }
       if (entitlement.isPresent()) {
@@ -117,6 +145,24 @@ public final class RedisCodec {
       }
     }
     return Optional.of(CustomerEntitlements.of(entitlements, featureless, fetchedAtNanos));
+  }
+
+  /**
+   * A decoded entitlement map ({@link #decode}).
+   *
+   * @param meteredFeatures the feature ids whose usage lives in a key of its own, in map order
+   */
+  public record DecodedMap(List<Slot> slots, List<String> meteredFeatures) {
+
+    /**
+     * One value of the map: settled (an entitlement, or empty for one without a feature), or a
+     * metered value that becomes an entitlement with its usage key's value.
+     */
+    record Slot(String featureId, JsonNode meteredValue, Optional<Entitlement> settled) {
+      boolean waitsForUsage() {
+        return meteredValue != null;
+      }
+    }
   }
 
   /** The feature ids whose usage lives in its own key, for the second read. */

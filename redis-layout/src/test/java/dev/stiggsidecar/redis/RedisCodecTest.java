@@ -68,6 +68,26 @@ class RedisCodecTest {
         .containsExactlyInAnyOrder("feature-api-calls", "feature-storage", "feature-tokens");
   }
 
+  /** A map decoded once reads the same with new usage values as a fresh parse would. */
+  @Test
+  void aDecodedMapReadsWithNewUsageAsAFreshParseDoes() throws Exception {
+    RedisValues values = codec.values(EntityKey.customer("acme"), JSON.readTree(FRAGMENTS), 0);
+    String map = values.entries().get(0).value();
+    RedisCodec.DecodedMap decoded = codec.decode(map).orElseThrow();
+    assertThat(decoded.meteredFeatures()).containsExactly("feature-api-calls", "feature-storage", "feature-tokens");
+
+    for (int usage : new int[] {0, 3, 9}) {
+      Map<String, String> usageByFeature = new HashMap<>();
+      decoded.meteredFeatures().forEach(feature -> usageByFeature.put(feature, RedisCodec.usageValue(usage, 1, 2)));
+      assertThat(codec.read(decoded, usageByFeature, 0).orElseThrow().all().stream().map(RedisCodecTest::describe))
+          .isEqualTo(codec.read(map, usageByFeature, 0).orElseThrow().all().stream().map(RedisCodecTest::describe)
+              .toList())
+          .anyMatch(described -> described.contains(usage + ".0 "));
+    }
+    assertThat(codec.read(decoded, Map.of(), 0)).as("usage still required").isEmpty();
+    assertThat(codec.decode("not json")).isEmpty();
+  }
+
   @Test
   void aMeteredFeatureWithoutItsUsageKeyIsAMiss() throws Exception {
     RedisValues values = codec.values(EntityKey.customer("acme"), JSON.readTree(FRAGMENTS), 0);

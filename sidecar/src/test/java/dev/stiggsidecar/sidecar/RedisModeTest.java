@@ -268,18 +268,55 @@ class RedisModeTest {
         (System.nanoTime() - written) / 1_000_000);
   }
 
+  /** acme has a metered feature: its usage key is read in the same MGET as the map. */
   @Test
-  void withoutTheNearCacheEveryCheckReadsRedis() throws Exception {
+  void withoutTheNearCacheEveryCheckIsOneRedisRoundTrip() throws Exception {
     SidecarHarness sidecar = sidecar(Map.of("REDIS_NEAR_CACHE", "false"));
     RedisCommands<String, String> r = connection.sync();
-    seats(sidecar, "acme");
+    metered(sidecar, "acme");
+    metered(sidecar, "acme");
     r.configResetstat();
 
     for (int i = 0; i < 20; i++) {
-      seats(sidecar, "acme");
+      assertThat(seats(sidecar, "acme")).isEqualTo(25);
+      assertThat(metered(sidecar, "acme").getEntitlement().getCurrentUsage()).isEqualTo(1_200);
     }
-    assertThat(mgetCalls(r)).as("at least one Redis read per check (two when usage keys are read)")
-        .isGreaterThanOrEqualTo(20);
+    assertThat(mgetCalls(r)).as("one Redis read per check, usage keys included").isEqualTo(40);
+    assertThat(commandCalls(r)).as("and no other command").isEqualTo(40);
+  }
+
+  /**
+   * Another writer changes the map (a metered feature added, a limit changed) and a usage key:
+   * each check answers what Redis holds now, although the sidecar reused its last decoding before.
+   */
+  @Test
+  void withoutTheNearCacheChangesByOtherWritersAreReadAtOnce() throws Exception {
+    SidecarHarness sidecar = sidecar(Map.of("REDIS_NEAR_CACHE", "false"));
+    RedisCommands<String, String> r = connection.sync();
+    assertThat(metered(sidecar, "acme").getEntitlement().getCurrentUsage()).isEqualTo(1_200);
+
+    r.set("envp:c_acme:f_feature-api-calls", r.get("envp:c_acme:f_feature-api-calls")
+        .replace("\"currentUsage\":1200", "\"currentUsage\":1300"));
+    assertThat(metered(sidecar, "acme").getEntitlement().getCurrentUsage()).isEqualTo(1_300);
+
+    com.fasterxml.jackson.databind.node.ObjectNode map = (com.fasterxml.jackson.databind.node.ObjectNode)
+        JSON.readTree(r.get("envp:c_acme"));
+    com.fasterxml.jackson.databind.node.ObjectNode added = map.get("feature-api-calls").deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) added.at("/calculatedEntitlement/feature")).put("id", "feature-exports");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) added.at("/calculatedEntitlement")).put("usageLimit", 50);
+    map.set("feature-exports", added);
+    r.set("envp:c_acme:f_feature-exports", "{\"currentUsage\":7}");
+    r.set("envp:c_acme", map.toString());
+
+    GetMeteredEntitlementResponse exports = sidecar.blocking().getMeteredEntitlement(GetMeteredEntitlementRequest
+        .newBuilder().setCustomerId("acme").setFeatureId("feature-exports").build());
+    assertThat(exports.getEntitlement().getUsageLimit()).isEqualTo(50);
+    assertThat(exports.getEntitlement().getCurrentUsage()).isEqualTo(7);
+    assertThat(metered(sidecar, "acme").getEntitlement().getCurrentUsage()).isEqualTo(1_300);
+    r.configResetstat();
+    metered(sidecar, "acme");
+    assertThat(mgetCalls(r)).as("the new usage key is now read with the map").isEqualTo(1);
+    assertThat(emulator.stats().entitlementFetches("acme")).as("all of it from Redis").isEqualTo(1);
   }
 
   private static int seats(SidecarHarness sidecar, String customer) {
@@ -291,6 +328,19 @@ class RedisModeTest {
     java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_mget:calls=(\\d+)")
         .matcher(r.info("commandstats"));
     return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+  }
+
+  /** Every command Redis served, from {@code INFO commandstats} (the INFO call itself is not counted yet). */
+  private static long commandCalls(RedisCommands<String, String> r) {
+    java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_(\\w+):calls=(\\d+)")
+        .matcher(r.info("commandstats"));
+    long total = 0;
+    while (calls.find()) {
+      if (!calls.group(1).equals("info") && !calls.group(1).equals("config")) {
+        total += Long.parseLong(calls.group(2));
+      }
+    }
+    return total;
   }
 
   private void write(io.lettuce.core.api.async.RedisAsyncCommands<String, String> async, String value, long timestamp) {

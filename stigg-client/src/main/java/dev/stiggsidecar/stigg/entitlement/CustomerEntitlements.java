@@ -61,6 +61,14 @@ public final class CustomerEntitlements {
         fetchedAtNanos, Map.of());
   }
 
+  /**
+   * The same entitlements, found unchanged at {@code fetchedAtNanos}: a reader that compared what
+   * it read with what it decoded last time keeps the decoding and takes the new time.
+   */
+  public CustomerEntitlements confirmedAt(long fetchedAtNanos) {
+    return new CustomerEntitlements(entitlements, exists, fetchedAtNanos, credits);
+  }
+
   /** Whether Stigg knows this customer (a non-empty entitlement list). */
   public boolean customerExists() {
     return exists;

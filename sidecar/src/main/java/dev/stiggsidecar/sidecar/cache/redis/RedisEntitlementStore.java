@@ -84,6 +84,7 @@ public final class RedisEntitlementStore implements EntitlementStore {
   private final Optional<NearCache> near;
   private final EntitlementStore whileRedisIsUnusable;
   private final Map<EntityKey, CompletableFuture<Lookup>> loads = new ConcurrentHashMap<>();
+  private final DecodedMaps decodedMaps;
   private final ThrottledLog redisFailures;
   private volatile long readFailedAtNanos;
   private volatile boolean readFailed;
@@ -92,10 +93,12 @@ public final class RedisEntitlementStore implements EntitlementStore {
    * @param local the in-process cache: near copies of Redis ({@code REDIS_NEAR_CACHE}) and what
    *     {@code whileRedisIsUnusable} caches
    * @param whileRedisIsUnusable an in-memory store over {@code local}, for while Redis cannot be read
+   * @param decodedBytes the heap the last decoding of each map read may hold ({@link DecodedMaps})
    */
   public RedisEntitlementStore(RedisSettings settings, ScheduledExecutorService scheduler, EntitlementCache local,
       EntitlementStore whileRedisIsUnusable, EntitlementJson json, StiggApiClient upstream,
-      SidecarMetrics metrics, Clock clock, Duration upstreamTimeout) {
+      SidecarMetrics metrics, Clock clock, Duration upstreamTimeout, long decodedBytes) {
+    this.decodedMaps = new DecodedMaps(decodedBytes);
     this.signals = new RefetchSignals();
     this.local = local;
     this.near = settings.nearCache() ? Optional.of(new NearCache(local)) : Optional.empty();
@@ -250,15 +253,24 @@ public final class RedisEntitlementStore implements EntitlementStore {
         : fetchAndWrite(key.global(), false).handle((entry, error) -> null));
   }
 
-  /** Stigg's read rule (see the class notes); empty is a miss. */
+  /**
+   * Stigg's read rule (see the class notes); empty is a miss. One {@code MGET} reads the map with
+   * the usage keys of the metered features it had when last decoded; a second is needed only when
+   * the map now has metered features that were not read.
+   */
   private CompletableFuture<Optional<CustomerEntitlements>> read(RedisAsyncCommands<String, String> commands,
       EntityKey key) {
     String mapKey = keys.entitlements(key);
-    List<String> wanted = new ArrayList<>(List.of(mapKey));
+    Optional<DecodedMaps.Last> last = decodedMaps.last(mapKey);
+    List<String> expectedMetered = last.map(known -> known.decoded().meteredFeatures()).orElse(List.of());
+    List<String> wanted = new ArrayList<>(3 + expectedMetered.size());
+    wanted.add(mapKey);
     if (key.isResourceScoped()) {
       wanted.add(RedisKeys.timestamp(mapKey));
       wanted.add(RedisKeys.timestamp(keys.entitlements(key.global())));
     }
+    int usageAt = wanted.size();
+    expectedMetered.forEach(featureId -> wanted.add(keys.usage(key, featureId)));
     return commands.mget(wanted.toArray(new String[0])).toCompletableFuture().thenCompose(values -> {
       String map = value(values, 0);
       if (map == null) {
@@ -271,22 +283,48 @@ public final class RedisEntitlementStore implements EntitlementStore {
           return CompletableFuture.completedFuture(Optional.empty());
         }
       }
-      List<String> metered = RedisCodec.meteredFeatures(map);
-      if (metered.isEmpty()) {
-        return CompletableFuture.completedFuture(codec.read(map, Map.of(), System.nanoTime()));
+      Optional<DecodedMaps.Last> unchanged = last.filter(known -> known.mapValue().equals(map));
+      Optional<RedisCodec.DecodedMap> decoded = unchanged.map(DecodedMaps.Last::decoded).or(() -> codec.decode(map));
+      if (decoded.isEmpty()) {
+        return CompletableFuture.completedFuture(Optional.empty());
       }
-      String[] usageKeys = metered.stream().map(featureId -> keys.usage(key, featureId)).toArray(String[]::new);
-      return commands.mget(usageKeys).toCompletableFuture().thenApply(usage -> {
-        Map<String, String> byFeature = new HashMap<>();
-        for (int i = 0; i < metered.size(); i++) {
-          String value = value(usage, i);
+      Map<String, String> usage = new HashMap<>();
+      for (int i = 0; i < expectedMetered.size(); i++) {
+        String value = value(values, usageAt + i);
+        if (value != null) {
+          usage.put(expectedMetered.get(i), value);
+        }
+      }
+      List<String> unread = decoded.get().meteredFeatures().stream()
+          .filter(featureId -> !expectedMetered.contains(featureId)).toList();
+      if (unread.isEmpty()) {
+        return CompletableFuture.completedFuture(withUsage(mapKey, map, decoded.get(), usage, unchanged));
+      }
+      String[] usageKeys = unread.stream().map(featureId -> keys.usage(key, featureId)).toArray(String[]::new);
+      return commands.mget(usageKeys).toCompletableFuture().thenApply(more -> {
+        for (int i = 0; i < unread.size(); i++) {
+          String value = value(more, i);
           if (value != null) {
-            byFeature.put(metered.get(i), value);
+            usage.put(unread.get(i), value);
           }
         }
-        return codec.read(map, byFeature, System.nanoTime());
+        return withUsage(mapKey, map, decoded.get(), usage, Optional.empty());
       });
     });
+  }
+
+  /** The entry of a decoded map with its usage values: the last one again when nothing changed. */
+  private Optional<CustomerEntitlements> withUsage(String mapKey, String map, RedisCodec.DecodedMap decoded,
+      Map<String, String> usage, Optional<DecodedMaps.Last> unchanged) {
+    List<String> usageValues = decoded.meteredFeatures().stream().map(usage::get).toList();
+    long now = System.nanoTime();
+    if (unchanged.isPresent() && unchanged.get().usageValues().equals(usageValues)) {
+      return Optional.of(unchanged.get().entry().confirmedAt(now));
+    }
+    Optional<CustomerEntitlements> entry = codec.read(decoded, usage, now);
+    entry.ifPresent(decodedEntry -> decodedMaps.remember(mapKey,
+        new DecodedMaps.Last(map, decoded, usageValues, decodedEntry)));
+    return entry;
   }
 
   /**
