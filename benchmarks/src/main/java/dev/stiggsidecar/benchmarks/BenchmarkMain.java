@@ -82,6 +82,7 @@ public final class BenchmarkMain {
     List<Report.Row> rows = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<AutoCloseable> closeLater = new ArrayList<>();
+    Optional<String> missOverhead = Optional.empty();
     try (Processes processes = new Processes(out.resolve("logs"))) {
       int apiPort = Processes.freePort();
       int grpcPort = Processes.freePort();
@@ -187,8 +188,12 @@ public final class BenchmarkMain {
           observer(done, failed));
 
       System.out.println("warming up");
-      for (Scenario scenario : hits.values()) {
-        ClosedLoop.run(scenario.call(), 32, Duration.ofSeconds(2), Duration.ofSeconds(1), scenario.server());
+      // Warm every path at a low and a high concurrency, so that the JIT has compiled what each
+      // level runs before it is measured.
+      for (int warmLevel : List.of(1, 32)) {
+        for (Scenario scenario : hits.values()) {
+          ClosedLoop.run(scenario.call(), warmLevel, Duration.ofSeconds(2), Duration.ofSeconds(1), scenario.server());
+        }
       }
       if (profile.isEmpty()) {
         ClosedLoop.run(miss, 8, Duration.ofSeconds(1), Duration.ofSeconds(1), sidecarCpu);
@@ -219,6 +224,7 @@ public final class BenchmarkMain {
       }
 
       if (profile.isEmpty()) {
+        missOverhead = Optional.of(missOverhead(admin, api, levels, seconds, miss, sidecarCpu));
         notes.add(coalescing(sidecar, admin));
       }
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -252,7 +258,8 @@ public final class BenchmarkMain {
         + ")" : "") + ", the load generator a third; client and servers share the cores; one gRPC connection per "
         + "server; " + repeats + " interleaved repeats of " + seconds.toSeconds() + " s per hit scenario, median "
         + "reported; run at " + LocalDateTime.now().withNano(0) + ".");
-    String table = Report.markdown(rows, FLOOR, REDIS_FLOOR, notes);
+    String table = Report.markdown(rows, FLOOR, REDIS_FLOOR, notes) + missOverhead.map(section -> "\n" + section)
+        .orElse("");
     Report.write(out.resolve("results.md"), "# Benchmark results\n\n" + table);
     Report.chart(rows, out.resolve("results.png"));
     System.out.println();
@@ -269,6 +276,56 @@ public final class BenchmarkMain {
     return new HashMap<>(Map.of("SERVER_API_KEY", KEY, "API_URL", api, "EDGE_API_URL", api,
         "WS_URL", "ws://127.0.0.1:" + apiPort, "PORT", String.valueOf(grpcPort),
         "HTTP_PORT", String.valueOf(httpPort), "LOG_LEVEL", "warn"));
+  }
+
+  /**
+   * What a miss adds to Stigg's own latency: with the emulator answering 100 ms late (about how far
+   * Stigg is), every call a customer never seen, measured through the sidecar and, as the baseline,
+   * as the same Edge request sent straight to the emulator by the load generator over a pooled
+   * {@code java.net.http} client, at the same concurrency.
+   */
+  private static String missOverhead(AdminClient admin, String api, List<Integer> levels, Duration seconds,
+      ClosedLoop.Call miss, ProcessCpu sidecarCpu) throws InterruptedException {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    AtomicLong direct = new AtomicLong();
+    ClosedLoop.Call straight = (done, failed) -> http.sendAsync(java.net.http.HttpRequest.newBuilder(URI.create(api
+            + "/v1/c/direct-" + direct.incrementAndGet() + "/entitlements.json"))
+        .header("x-api-key", KEY).header("x-api-version", "1").header("accept", "application/json").GET().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+          if (error == null && response.statusCode() == 200) {
+            done.run();
+          } else {
+            failed.accept(error != null ? error : new IllegalStateException("HTTP " + response.statusCode()));
+          }
+        });
+    ProcessCpu none = ProcessCpu.of();
+    admin.setFaults("{\"latencyMs\":100}");
+    StringBuilder table = new StringBuilder("## Miss overhead, Stigg 100 ms away\n\n"
+        + "Every call is for a customer never seen; the emulator answers each request 100 ms late. Baseline: the "
+        + "same Edge request sent straight to the emulator (pooled HTTP/1.1 client in the load generator). "
+        + "Overhead = through the sidecar − straight, at the same percentile.\n\n"
+        + "| in flight | straight p50 ms | sidecar p50 ms | overhead p50 ms | straight p99 ms | sidecar p99 ms "
+        + "| overhead p99 ms | sidecar misses/s | sidecar CPU µs/miss | errors |\n"
+        + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    try {
+      ClosedLoop.run(straight, 8, Duration.ofSeconds(1), Duration.ofSeconds(1), none);
+      ClosedLoop.run(miss, 8, Duration.ofSeconds(1), Duration.ofSeconds(1), none);
+      for (int level : levels) {
+        ClosedLoop.Result base = ClosedLoop.run(straight, level, Duration.ofMillis(500), seconds, none);
+        ClosedLoop.Result through = ClosedLoop.run(miss, level, Duration.ofMillis(500), seconds, sidecarCpu);
+        table.append(String.format("| %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %,.0f | %.0f | %d |%n", level,
+            base.percentileMicros(50) / 1000, through.percentileMicros(50) / 1000,
+            (through.percentileMicros(50) - base.percentileMicros(50)) / 1000, base.percentileMicros(99) / 1000,
+            through.percentileMicros(99) / 1000, (through.percentileMicros(99) - base.percentileMicros(99)) / 1000,
+            through.throughput(), through.serverCpuMicrosPerCall(), base.errors() + through.errors()));
+        System.out.printf("miss overhead, in flight %4d: straight p50 %.2f ms, through the sidecar p50 %.2f ms%n", level,
+            base.percentileMicros(50) / 1000, through.percentileMicros(50) / 1000);
+      }
+    } finally {
+      admin.clearFaults();
+    }
+    return table.toString();
   }
 
   /** 1,000 concurrent checks of a customer nobody has asked about, while Stigg answers slowly. */

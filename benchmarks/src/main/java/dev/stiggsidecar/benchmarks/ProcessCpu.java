@@ -8,7 +8,9 @@ import java.util.stream.Stream;
 
 /**
  * CPU time the kernel has charged to a set of processes, in nanoseconds: the sum over their
- * threads of the first field of {@code /proc/<pid>/task/<tid>/schedstat} (time on a CPU).
+ * threads of the first field of {@code /proc/<pid>/task/<tid>/schedstat} (time on a CPU), leaving
+ * out the JIT compiler threads: a JVM compiling late code paths in a measurement window would
+ * otherwise be charged to the calls of that window.
  *
  * <p>Why: on a machine where load generator and servers share the cores, throughput ratios flatten
  * once the load generator saturates (every server then looks as fast as the client lets it). The
@@ -47,6 +49,9 @@ final class ProcessCpu {
       try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
         for (Path task : (Iterable<Path>) tasks::iterator) {
           try {
+            if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+              continue;
+            }
             String line = Files.readString(task.resolve("schedstat"));
             total += Long.parseLong(line.substring(0, line.indexOf(' ')));
           } catch (IOException | RuntimeException threadGone) {
