@@ -67,7 +67,10 @@ mkdir -p "$work" "$target/oci"
 # Heap at 70% of the container's memory limit leaves room for metaspace, thread stacks and Netty's
 # direct buffers; an out-of-memory error ends the process so Kubernetes restarts it rather than
 # leaving it half alive. No perf-data file: nothing needs to be written to /tmp.
-jvm_flags=(-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData)
+# -Xss256k and returning freed native memory every 5 s (glibc keeps what the JIT compilers and
+# class loading freed): about 8 MB less resident at idle, measured with images/measure.sh.
+jvm_flags=(-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Xss256k
+  -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000)
 
 # jdeps finds what the jars link against, all five in one pass (their dependencies overlap, and one
 # JVM is twice as fast as five); TLS (to Stigg, Redis and the API server) also needs the
@@ -76,8 +79,15 @@ runtime_modules() { # jars...
   local key cached
   key=$(cat "$@" | sha256sum | cut -c1-16)
   cached=$work/modules-$key
-  if [[ ! -f "$cached" ]]; then
-    "$java_home/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps "$@" > "$cached.tmp"
+  if [[ ! -s "$cached" ]]; then
+    # Checked here rather than by set -e, which does not reach into the $(...) this runs in: an
+    # empty answer cached once would make every later build a runtime without modules.
+    if ! "$java_home/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps "$@" > "$cached.tmp" \
+        || [[ ! -s "$cached.tmp" ]]; then
+      echo "images/build.sh: jdeps found no modules for $*" >&2
+      rm -f "$cached.tmp"
+      return 1
+    fi
     mv "$cached.tmp" "$cached"
   fi
   echo "$(cat "$cached"),jdk.crypto.ec"
@@ -87,9 +97,12 @@ runtime_modules() { # jars...
 # user, and a writable /tmp (read-only root filesystems mount a volume there). One runtime serves
 # all five images (their module sets differ by a module or two), so a node that runs several of
 # them pulls this layer once.
+base_recipe=2
 base_image() { # modules
   local modules=$1 key rootfs
-  key=$(echo -n "$modules" | sha256sum | cut -c1-12)
+  # The key names what the base is made of: its modules and this recipe (bump base_recipe when the
+  # steps below change, or an older base of the same modules is reused).
+  key=$(echo -n "$modules|$base_recipe" | sha256sum | cut -c1-12)
   if ! buildah inspect --type image "localhost/stigg-jre:$key" >/dev/null 2>&1 \
       || [[ ! -f "$work/runtime-$key.cdx-components.json" ]]; then
     rootfs=$work/rootfs-$key
@@ -117,7 +130,8 @@ base_image() { # modules
     local ctr
     ctr=$(buildah from scratch)
     buildah copy --quiet "$ctr" "$rootfs" / >/dev/null
-    buildah config --user 65532:65532 --workingdir /tmp --env JAVA_HOME=/opt/java "$ctr"
+    # Two malloc arenas instead of one per core and thread: less native memory held at idle.
+    buildah config --user 65532:65532 --workingdir /tmp --env JAVA_HOME=/opt/java --env MALLOC_ARENA_MAX=2 "$ctr"
     isolated buildah commit --quiet --format oci "$ctr" "localhost/stigg-jre:$key" >/dev/null
     buildah rm "$ctr" >/dev/null
     rm -rf "$rootfs"
@@ -170,7 +184,7 @@ for spec in "${images[@]}"; do
   IFS='|' read -r _ jar _ _ <<< "$spec"
   jars+=("$root/$jar")
 done
-modules=$(runtime_modules "${jars[@]}")
+modules=$(runtime_modules "${jars[@]}") || exit 1
 
 phase "jlink runtime ($modules)"
 base=$(base_image "$modules")

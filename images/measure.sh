@@ -7,7 +7,7 @@
 #
 # The sidecar runs against the emulator container (both on the host network, loopback ports), as
 # in production: real upstream calls, real-time connection, and under the memory limit the operator
-# gives it by default (512 MiB), which sizes the JVM's heap. Startup is the median of the runs.
+# gives it by default (384 MiB), which sizes the JVM's heap. Startup is the median of the runs.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +38,7 @@ start_sidecar() { # entrypoint
   local grpc_port http_port started line
   grpc_port=$(free_port); http_port=$(free_port)
   started=$(date +%s%N)
-  exec 3< <(podman run --rm --name measure-sidecar --network host --read-only --memory 512m --entrypoint "$1" \
+  exec 3< <(podman run --rm --name measure-sidecar --network host --read-only --memory 384m --entrypoint "$1" \
     -e SERVER_API_KEY=measure -e API_URL="http://127.0.0.1:$api_port" -e EDGE_API_URL="http://127.0.0.1:$api_port" \
     -e WS_URL="ws://127.0.0.1:$api_port" -e PORT="$grpc_port" -e HTTP_PORT="$http_port" \
     "localhost/stigg-sidecar:$version" 2>&1)
@@ -55,8 +55,24 @@ stop_sidecar() { podman stop -t 10 measure-sidecar >/dev/null; exec 3<&-; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$(podman inspect --format '{{.State.Pid}}' "$1")/status"; }
+# What the kubelet reports as the container's memory working set (and evicts and OOM-ranks by):
+# the cgroup's usage minus its inactive page cache, cgroup v1 or v2.
+working_set_mb() { # container
+  local pid cg usage inactive
+  pid=$(podman inspect --format '{{.State.Pid}}' "$1")
+  cg=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' "/proc/$pid/cgroup")
+  if [[ -n $cg && -f /sys/fs/cgroup/memory$cg/memory.usage_in_bytes ]]; then
+    usage=$(cat "/sys/fs/cgroup/memory$cg/memory.usage_in_bytes")
+    inactive=$(awk '$1 == "total_inactive_file" {print $2}' "/sys/fs/cgroup/memory$cg/memory.stat")
+  else
+    cg=$(awk -F: '$1 == "0" {print $3}' "/proc/$pid/cgroup")
+    usage=$(cat "/sys/fs/cgroup$cg/memory.current")
+    inactive=$(awk '$1 == "inactive_file" {print $2}' "/sys/fs/cgroup$cg/memory.stat")
+  fi
+  echo $(( (usage - inactive) / 1048576 ))
+}
 
-declare -A startup idle
+declare -A startup idle working
 variants=("AppCDS archive (the image's default)" "JDK's default CDS only" "no class-data sharing")
 for i in "${!variants[@]}"; do
   samples=()
@@ -68,8 +84,10 @@ for i in "${!variants[@]}"; do
   start_sidecar "${entrypoints[$i]}" >/dev/null
   sleep 10
   idle[$i]=$(rss_mb measure-sidecar)
+  working[$i]=$(working_set_mb measure-sidecar)
   stop_sidecar
-  echo "measured: ${variants[$i]}: ${startup[$i]} ms (runs: ${samples[*]}), idle RSS ${idle[$i]} MB" >&2
+  echo "measured: ${variants[$i]}: ${startup[$i]} ms (runs: ${samples[*]}), idle RSS ${idle[$i]} MB," \
+    "working set ${working[$i]} MiB" >&2
 done
 emulator_idle=$(rss_mb measure-emulator)
 
@@ -86,12 +104,12 @@ emulator_idle=$(rss_mb measure-emulator)
     echo "| $name | $(( size / 1000000 )) MB | $( [[ -f $archive ]] && echo "$(( $(stat -c %s "$archive") / 1000000 )) MB" || echo "not built" ) |"
   done
   echo
-  echo "Sidecar (memory limit 512 MiB, the operator's default), from \`podman run\` to \`Sidecar is ready\` (median of $runs) and resident memory after 10 s idle:"
+  echo "Sidecar (memory limit 384 MiB, the operator's default), from \`podman run\` to \`Sidecar is ready\` (median of $runs), resident memory after 10 s idle, and the container's working set then (cgroup usage minus inactive page cache: what the kubelet reports):"
   echo
-  echo "| class-data sharing | startup | idle RSS |"
-  echo "|---|---:|---:|"
+  echo "| class-data sharing | startup | idle RSS | idle working set |"
+  echo "|---|---:|---:|---:|"
   for i in "${!variants[@]}"; do
-    echo "| ${variants[$i]} | ${startup[$i]} ms | ${idle[$i]} MB |"
+    echo "| ${variants[$i]} | ${startup[$i]} ms | ${idle[$i]} MB | ${working[$i]} MiB |"
   done
   echo
   echo "The emulator at idle (with its AppCDS archive, after serving the sidecar runs above): ${emulator_idle} MB resident."

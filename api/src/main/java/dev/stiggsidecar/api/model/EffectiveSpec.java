@@ -43,6 +43,15 @@ public record EffectiveSpec(
     Injection injection) {
 
   public static final int DEFAULT_GRPC_PORT = 8443;
+  /**
+   * The sidecar container's default memory request and limit, from measurements of the image
+   * (benchmarks/results/images.md): about 60 MiB working set at idle and 105 MiB under load, so
+   * 128Mi reserves what a busy sidecar uses; the limit leaves the JVM's non-heap about 115 MiB and
+   * sizes the default cache bound (half the heap, 35% of the limit) at about 134 MB, some 1.5
+   * million entitlements. The README's sizing section has the rule for other cache bounds.
+   */
+  public static final String SIDECAR_MEMORY_REQUEST = "128Mi";
+  public static final String SIDECAR_MEMORY_LIMIT = "384Mi";
   public static final int DEFAULT_HTTP_PORT = 18080;
   public static final int DEFAULT_REDIS_PORT = 6379;
   public static final int DEFAULT_KEYS_TTL_SECONDS = 604_800;
@@ -126,7 +135,7 @@ public record EffectiveSpec(
         Objects.requireNonNullElse(spec.grpcPort(), DEFAULT_GRPC_PORT),
         Objects.requireNonNullElse(spec.httpPort(), DEFAULT_HTTP_PORT),
         Objects.requireNonNullElse(spec.logLevel(), StiggSidecarSpec.LogLevel.info).name(),
-        resources(spec.resources(), "100m", "256Mi", "512Mi"),
+        resources(spec.resources(), "100m", SIDECAR_MEMORY_REQUEST, SIDECAR_MEMORY_LIMIT),
         Boolean.TRUE.equals(spec.offline()),
         Optional.ofNullable(spec.apiUrl()).filter(url -> !url.isBlank()),
         !Boolean.FALSE.equals(edge.enabled()),

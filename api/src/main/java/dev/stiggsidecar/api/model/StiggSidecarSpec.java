@@ -37,7 +37,7 @@ public record StiggSidecarSpec(
     Integer httpPort,
     @JsonPropertyDescription("error, warn, info or debug. Default info.")
     LogLevel logLevel,
-    @JsonPropertyDescription("Sidecar container resources; default 100m/256Mi requests, 512Mi memory limit.")
+    @JsonPropertyDescription("Sidecar container resources; default 100m/128Mi requests, 384Mi memory limit.")
     ResourceRequirements resources,
     @JsonPropertyDescription("Offline mode: no network, answers from fallbacks only. Default false.")
     Boolean offline,

@@ -97,7 +97,7 @@ class PodMutatorTest {
     Container sidecar = PodMutator.mutate(pod(app("checkout")), spec(), false, parsed.overrides())
         .getSpec().getContainers().get(1);
     assertThat(sidecar.getResources().getRequests().get("cpu").toString()).isEqualTo("250m");
-    assertThat(sidecar.getResources().getRequests().get("memory").toString()).isEqualTo("256Mi");
+    assertThat(sidecar.getResources().getRequests().get("memory").toString()).isEqualTo("128Mi");
     assertThat(sidecar.getResources().getLimits().get("memory").toString()).isEqualTo("1Gi");
     assertThat(sidecar.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
         .contains(org.assertj.core.groups.Tuple.tuple("LOG_LEVEL", "debug"));
