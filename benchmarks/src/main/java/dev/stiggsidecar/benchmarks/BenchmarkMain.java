@@ -9,7 +9,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -34,7 +33,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import redis.embedded.RedisServer;
 
 /**
@@ -68,6 +66,10 @@ public final class BenchmarkMain {
       dev.stiggsidecar.benchmarks.faults.FaultMatrix.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("scale")) {
+      scaleOnly(options(Arrays.copyOfRange(args, 1, args.length)));
+      return;
+    }
     LogSetup.configure("warn", List.of());
     Map<String, String> options = options(args);
     Duration seconds = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "3")));
@@ -83,6 +85,10 @@ public final class BenchmarkMain {
     List<String> notes = new ArrayList<>();
     List<AutoCloseable> closeLater = new ArrayList<>();
     Optional<String> missOverhead = Optional.empty();
+    Optional<String> scale = Optional.empty();
+    // --scale: the cached entitlement counts of the growth table ("none" skips it).
+    List<Integer> scaleSizes = options.getOrDefault("scale", "10000,100000,1000000").equals("none") ? List.of()
+        : Arrays.stream(options.getOrDefault("scale", "10000,100000,1000000").split(",")).map(Integer::parseInt).toList();
     try (Processes processes = new Processes(out.resolve("logs"))) {
       int apiPort = Processes.freePort();
       int grpcPort = Processes.freePort();
@@ -148,32 +154,32 @@ public final class BenchmarkMain {
       ProcessCpu floorCpu = ProcessCpu.of(floorProcess.pid());
       ProcessCpu sidecarCpu = ProcessCpu.of(memorySidecar.pid());
       hits.put(FLOOR, new Scenario((done, failed) -> ClientCalls.asyncUnaryCall(
-          floorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty, observer(done, failed)), floorCpu));
+          floorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty, ClosedLoop.observer(done, failed)), floorCpu));
       hits.put("health check on the sidecar's server", new Scenario((done, failed) -> health.check(
-          HealthCheckRequest.getDefaultInstance(), observer(done, failed)), sidecarCpu));
+          HealthCheckRequest.getDefaultInstance(), ClosedLoop.observer(done, failed)), sidecarCpu));
       GetBooleanEntitlementRequest bool = GetBooleanEntitlementRequest.newBuilder().setCustomerId("acme")
           .setFeatureId("feature-sso").build();
       hits.put("GetBooleanEntitlement hit", new Scenario((done, failed) -> sidecar.getBooleanEntitlement(bool,
-          observer(done, failed)), sidecarCpu));
+          ClosedLoop.observer(done, failed)), sidecarCpu));
       GetMeteredEntitlementRequest metered = GetMeteredEntitlementRequest.newBuilder().setCustomerId("acme")
           .setFeatureId("feature-api-calls").setOptions(MeteredEntitlementOptions.newBuilder().setRequestedUsage(1))
           .build();
       hits.put("GetMeteredEntitlement hit", new Scenario((done, failed) -> sidecar.getMeteredEntitlement(metered,
-          observer(done, failed)), sidecarCpu));
+          ClosedLoop.observer(done, failed)), sidecarCpu));
       SidecarServiceGrpc.SidecarServiceStub near = SidecarServiceGrpc.newStub(nearChannel);
       SidecarServiceGrpc.SidecarServiceStub plain = SidecarServiceGrpc.newStub(plainChannel);
       for (SidecarServiceGrpc.SidecarServiceStub redisSidecar : List.of(near, plain)) {
         for (int i = 0; i < 3; i++) {
           CountDownLatch warm = new CountDownLatch(1);
-          redisSidecar.getBooleanEntitlement(bool, observer(warm::countDown, error -> warm.countDown()));
+          redisSidecar.getBooleanEntitlement(bool, ClosedLoop.observer(warm::countDown, error -> warm.countDown()));
           warm.await(10, TimeUnit.SECONDS);
         }
       }
       // The Redis rows' CPU is the sidecar's plus Redis's: both serve the check.
       hits.put("Boolean hit, Redis + near cache", new Scenario((done, failed) -> near.getBooleanEntitlement(bool,
-          observer(done, failed)), ProcessCpu.of(redisSidecars.get(true), redisPid)));
+          ClosedLoop.observer(done, failed)), ProcessCpu.of(redisSidecars.get(true), redisPid)));
       hits.put("Boolean hit, Redis, no near cache", new Scenario((done, failed) -> plain.getBooleanEntitlement(bool,
-          observer(done, failed)), ProcessCpu.of(redisSidecars.get(false), redisPid)));
+          ClosedLoop.observer(done, failed)), ProcessCpu.of(redisSidecars.get(false), redisPid)));
       RedisAsyncCommands<String, String> raw = redisConnection.async();
       hits.put(REDIS_FLOOR, new Scenario((done, failed) -> raw.get("bench:c_acme").whenComplete((value, error) -> {
         if (error == null) {
@@ -185,7 +191,7 @@ public final class BenchmarkMain {
       AtomicLong missCounter = new AtomicLong();
       ClosedLoop.Call miss = (done, failed) -> sidecar.getBooleanEntitlement(GetBooleanEntitlementRequest.newBuilder()
           .setCustomerId("miss-" + missCounter.incrementAndGet()).setFeatureId("feature-sso").build(),
-          observer(done, failed));
+          ClosedLoop.observer(done, failed));
 
       System.out.println("warming up");
       // Warm every path at a low and a high concurrency, so that the JIT has compiled what each
@@ -226,6 +232,10 @@ public final class BenchmarkMain {
       if (profile.isEmpty()) {
         missOverhead = Optional.of(missOverhead(admin, api, levels, seconds, miss, sidecarCpu));
         notes.add(coalescing(sidecar, admin));
+        if (!scaleSizes.isEmpty()) {
+          scale = Optional.of(new ScaleRun(processes, root, out.resolve("logs"), apiPort, KEY, seconds).run(scaleSizes));
+          Report.write(out.resolve("scale.md"), "# Benchmark results: cost as the cache grows\n\n" + scale.get());
+        }
       }
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       floorChannel.shutdownNow();
@@ -259,12 +269,31 @@ public final class BenchmarkMain {
         + "server; " + repeats + " interleaved repeats of " + seconds.toSeconds() + " s per hit scenario, median "
         + "reported; run at " + LocalDateTime.now().withNano(0) + ".");
     String table = Report.markdown(rows, FLOOR, REDIS_FLOOR, notes) + missOverhead.map(section -> "\n" + section)
-        .orElse("");
+        .orElse("") + scale.map(section -> "\n" + section).orElse("");
     Report.write(out.resolve("results.md"), "# Benchmark results\n\n" + table);
     Report.chart(rows, out.resolve("results.png"));
     System.out.println();
     System.out.println(table);
     System.out.println("wrote " + out.resolve("results.md") + " and " + out.resolve("results.png"));
+  }
+
+  /** {@code scale [--scale 10000,100000,1000000] [--seconds 3]}: only the growth table, to {@code results/scale.md}. */
+  private static void scaleOnly(Map<String, String> options) throws Exception {
+    LogSetup.configure("warn", List.of());
+    Path out = Path.of(options.getOrDefault("out", "benchmarks/results"));
+    Path root = Path.of(options.getOrDefault("root", "."));
+    List<Integer> sizes = Arrays.stream(options.getOrDefault("scale", "10000,100000,1000000").split(","))
+        .map(Integer::parseInt).toList();
+    Duration seconds = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "3")));
+    try (Processes processes = new Processes(out.resolve("logs"))) {
+      int apiPort = Processes.freePort();
+      processes.start("emulator", root.resolve("emulator/target/stigg-emulator.jar"), List.of(),
+          List.of("--port", String.valueOf(apiPort), "--api-key", KEY, "--log-level", "warn"), Map.of(),
+          "Stigg emulator is ready");
+      String section = new ScaleRun(processes, root, out.resolve("logs"), apiPort, KEY, seconds).run(sizes);
+      Report.write(out.resolve("scale.md"), "# Benchmark results: cost as the cache grows\n\n" + section);
+      System.out.println(section);
+    }
   }
 
   /** A measured call and the processes whose CPU answers it. */
@@ -336,7 +365,7 @@ public final class BenchmarkMain {
     AtomicLong errors = new AtomicLong();
     for (int i = 0; i < 1_000; i++) {
       sidecar.getBooleanEntitlement(GetBooleanEntitlementRequest.newBuilder().setCustomerId("coalesce-me")
-          .setFeatureId("feature-sso").build(), observer(answered::countDown, error -> {
+          .setFeatureId("feature-sso").build(), ClosedLoop.observer(answered::countDown, error -> {
             errors.incrementAndGet();
             answered.countDown();
           }));
@@ -359,25 +388,6 @@ public final class BenchmarkMain {
     process.waitFor(120, TimeUnit.SECONDS);
     return "Heap: " + line.replace("heap-per-entitlement", "per cached entitlement after GC:")
         + " (100,000 customers × 10 entitlements: 4 boolean, 3 numeric, 2 metered, 1 enum).";
-  }
-
-  private static <T> StreamObserver<T> observer(Runnable done, Consumer<Throwable> failed) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        // the latency is taken at completion
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        failed.accept(error);
-      }
-
-      @Override
-      public void onCompleted() {
-        done.run();
-      }
-    };
   }
 
   private static Map<String, String> options(String[] args) {

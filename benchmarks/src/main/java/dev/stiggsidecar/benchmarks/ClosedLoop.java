@@ -1,5 +1,6 @@
 package dev.stiggsidecar.benchmarks;
 
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,5 +97,25 @@ final class ClosedLoop {
   private static final class State {
     volatile boolean running = true;
     volatile boolean measuring;
+  }
+
+  /** A gRPC response observer that reports only how the call ended. */
+  static <T> StreamObserver<T> observer(Runnable done, Consumer<Throwable> failed) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        // the latency is taken at completion
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        failed.accept(error);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.run();
+      }
+    };
   }
 }

@@ -27,6 +27,8 @@ import java.util.function.Supplier;
 public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** The suppliers of function counters, held here because the registry holds them weakly. */
+  private final java.util.List<Supplier<Number>> countedTotals = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final Counter cacheHits = counter("sidecar.cache.hits", "Checks answered from the cache");
   private final Counter cacheMisses = counter("sidecar.cache.misses", "Checks that had to fetch from Stigg");
@@ -116,6 +118,9 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
 
   /** Registers a counter whose total is read from {@code total} at scrape time. */
   public void functionCounter(String name, String description, Supplier<Number> total) {
+    // Micrometer holds a function counter's state object weakly; a method reference passed in is
+    // referenced by nothing else, so the first GC would turn the counter into a constant 0.
+    countedTotals.add(total);
     io.micrometer.core.instrument.FunctionCounter.builder(name, total, supplier -> supplier.get().doubleValue())
         .description(description).register(registry);
   }
