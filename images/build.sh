@@ -64,13 +64,8 @@ source "$here/containers.sh"
 work=$target/work
 mkdir -p "$work" "$target/oci"
 
-# Heap at 70% of the container's memory limit leaves room for metaspace, thread stacks and Netty's
-# direct buffers; an out-of-memory error ends the process so Kubernetes restarts it rather than
-# leaving it half alive. No perf-data file: nothing needs to be written to /tmp.
-# -Xss256k and returning freed native memory every 5 s (glibc keeps what the JIT compilers and
-# class loading freed): about 8 MB less resident at idle, measured with images/measure.sh.
-jvm_flags=(-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Xss256k
-  -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000)
+# The entry points' JVM flags, with why each, are in jvm.flags.
+mapfile -t jvm_flags < <(grep -v -e '^#' -e '^[[:space:]]*$' "$here/jvm.flags")
 
 # jdeps finds what the jars link against, all five in one pass (their dependencies overlap, and one
 # JVM is twice as fast as five); TLS (to Stigg, Redis and the API server) also needs the

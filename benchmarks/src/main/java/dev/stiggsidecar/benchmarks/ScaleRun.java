@@ -196,11 +196,15 @@ final class ScaleRun {
 
   /**
    * The JVM of an injected sidecar under the operator's default memory limit (384 MiB): the
-   * image's flags, and the serial collector the JVM picks for a container of that size.
+   * images' flags ({@code images/jvm.flags}), and the serial collector the JVM picks for a
+   * container of that size.
    */
-  private static List<String> jvm(Path gcLog) {
-    return List.of("-XX:MaxRAM=384m", "-XX:MaxRAMPercentage=70", "-XX:+UseSerialGC", "-Xss256k",
-        "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-Xlog:gc:file=" + gcLog.toAbsolutePath());
+  private List<String> jvm(Path gcLog) throws IOException {
+    List<String> flags = new ArrayList<>(List.of("-XX:MaxRAM=384m", "-XX:+UseSerialGC"));
+    Files.readAllLines(root.resolve("images/jvm.flags")).stream().map(String::strip)
+        .filter(line -> !line.isEmpty() && !line.startsWith("#")).forEach(flags::add);
+    flags.add("-Xlog:gc:file=" + gcLog.toAbsolutePath());
+    return flags;
   }
 
   private static String resident(Process process) throws IOException {
