@@ -70,11 +70,17 @@ public final class SidecarRuntime implements AutoCloseable {
 
   private SidecarRuntime(SidecarConfig config) throws IOException {
     this.config = config;
-    this.metrics = new SidecarMetrics();
     this.scheduler = Executors.newScheduledThreadPool(1, runnable -> {
       Thread thread = new Thread(runnable, "sidecar-scheduler");
       thread.setDaemon(true);
       return thread;
+    });
+    // A thread of its own for registering the JVM metrics: the scheduler's first tasks (the API
+    // key check, the real-time connection) should not wait behind it.
+    this.metrics = new SidecarMetrics(runnable -> {
+      Thread thread = new Thread(runnable, "sidecar-jvm-metrics");
+      thread.setDaemon(true);
+      thread.start();
     });
     Clock clock = Clock.systemUTC();
     EntitlementStore store;

@@ -16,7 +16,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -43,14 +48,29 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
   private final Map<String, Counter> realtimeEvents = new ConcurrentHashMap<>();
   private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
 
+  /** Done once the JVM and process metrics are registered; a scrape waits for it. */
+  private final CompletableFuture<Void> jvmMetricsBound;
+
+  /**
+   * @param background where the JVM and process metrics are registered: they start the platform
+   *     MBean server, about 80 ms of a start that gates a pod's readiness, so that work runs beside
+   *     the rest of the start instead of before it
+   */
+  public SidecarMetrics(Executor background) {
+    this.jvmMetricsBound = CompletableFuture.runAsync(() -> {
+      new JvmMemoryMetrics().bindTo(registry);
+      gcMetrics.bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ClassLoaderMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+      new FileDescriptorMetrics().bindTo(registry);
+    }, background);
+  }
+
+  /** With the JVM and process metrics registered on the calling thread (tests, tools). */
   public SidecarMetrics() {
-    new JvmMemoryMetrics().bindTo(registry);
-    gcMetrics.bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    new FileDescriptorMetrics().bindTo(registry);
+    this(Runnable::run);
   }
 
   public MeterRegistry registry() {
@@ -59,6 +79,13 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
 
   /** The Prometheus text exposition of every metric. */
   public String scrape() {
+    try {
+      jvmMetricsBound.get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException notBound) {
+      // the sidecar's own metrics are worth more than waiting: scrape what is registered
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return registry.scrape();
   }
 
