@@ -86,15 +86,11 @@ public final class BenchmarkMain {
     List<AutoCloseable> closeLater = new ArrayList<>();
     Optional<String> missOverhead = Optional.empty();
     Optional<String> scale = Optional.empty();
-    // --scale: the cached entitlement counts of the growth table ("none" skips it).
-    List<Integer> scaleSizes = options.getOrDefault("scale", "10000,100000,1000000").equals("none") ? List.of()
-        : Arrays.stream(options.getOrDefault("scale", "10000,100000,1000000").split(",")).map(Integer::parseInt).toList();
+    List<Integer> scaleSizes = scaleSizes(options);
     try (Processes processes = new Processes(out.resolve("logs"))) {
       int apiPort = Processes.freePort();
       int grpcPort = Processes.freePort();
-      processes.start("emulator", root.resolve("emulator/target/stigg-emulator.jar"), List.of(),
-          List.of("--port", String.valueOf(apiPort), "--api-key", KEY, "--log-level", "warn"), Map.of(),
-          "Stigg emulator is ready");
+      startEmulator(processes, root, apiPort);
       String api = "http://127.0.0.1:" + apiPort;
       int floorPort = Processes.freePort();
       Process floorProcess = processes.startClass("floor", root.resolve("benchmarks/target/stigg-benchmarks.jar"),
@@ -233,8 +229,7 @@ public final class BenchmarkMain {
         missOverhead = Optional.of(missOverhead(admin, api, levels, seconds, miss, sidecarCpu));
         notes.add(coalescing(sidecar, admin));
         if (!scaleSizes.isEmpty()) {
-          scale = Optional.of(new ScaleRun(processes, root, out.resolve("logs"), apiPort, KEY, seconds).run(scaleSizes));
-          Report.write(out.resolve("scale.md"), "# Benchmark results: cost as the cache grows\n\n" + scale.get());
+          scale = Optional.of(scaleTable(processes, root, out, apiPort, seconds, scaleSizes));
         }
       }
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -282,18 +277,32 @@ public final class BenchmarkMain {
     LogSetup.configure("warn", List.of());
     Path out = Path.of(options.getOrDefault("out", "benchmarks/results"));
     Path root = Path.of(options.getOrDefault("root", "."));
-    List<Integer> sizes = Arrays.stream(options.getOrDefault("scale", "10000,100000,1000000").split(","))
-        .map(Integer::parseInt).toList();
     Duration seconds = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "3")));
     try (Processes processes = new Processes(out.resolve("logs"))) {
       int apiPort = Processes.freePort();
-      processes.start("emulator", root.resolve("emulator/target/stigg-emulator.jar"), List.of(),
-          List.of("--port", String.valueOf(apiPort), "--api-key", KEY, "--log-level", "warn"), Map.of(),
-          "Stigg emulator is ready");
-      String section = new ScaleRun(processes, root, out.resolve("logs"), apiPort, KEY, seconds).run(sizes);
-      Report.write(out.resolve("scale.md"), "# Benchmark results: cost as the cache grows\n\n" + section);
-      System.out.println(section);
+      startEmulator(processes, root, apiPort);
+      System.out.println(scaleTable(processes, root, out, apiPort, seconds, scaleSizes(options)));
     }
+  }
+
+  /** {@code --scale}: the cached entitlement counts of the growth table; {@code none} skips it. */
+  private static List<Integer> scaleSizes(Map<String, String> options) {
+    String sizes = options.getOrDefault("scale", "10000,100000,1000000");
+    return sizes.equals("none") ? List.of() : Arrays.stream(sizes.split(",")).map(Integer::parseInt).toList();
+  }
+
+  /** The growth table ({@link ScaleRun}), also written to {@code results/scale.md}. */
+  private static String scaleTable(Processes processes, Path root, Path out, int apiPort, Duration seconds,
+      List<Integer> sizes) throws Exception {
+    String section = new ScaleRun(processes, root, out.resolve("logs"), apiPort, KEY, seconds).run(sizes);
+    Report.write(out.resolve("scale.md"), "# Benchmark results: cost as the cache grows\n\n" + section);
+    return section;
+  }
+
+  private static void startEmulator(Processes processes, Path root, int apiPort) throws Exception {
+    processes.start("emulator", root.resolve("emulator/target/stigg-emulator.jar"), List.of(),
+        List.of("--port", String.valueOf(apiPort), "--api-key", KEY, "--log-level", "warn"), Map.of(),
+        "Stigg emulator is ready");
   }
 
   /** A measured call and the processes whose CPU answers it. */

@@ -114,9 +114,9 @@ final class ScaleRun {
       Map<String, Double> after = counters(httpPort);
       List<Double> pauses = pauses(gcLog, windowStart, windowEnd);
       String resident = resident(sidecar);
+      // jcmd returns once the collection is done, and the GC log is written synchronously.
       new ProcessBuilder("jcmd", String.valueOf(sidecar.pid()), "GC.run").redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-      Thread.sleep(500);
       String heap = heapAfterFullGc(gcLog);
       double hits = delta(before, after, "sidecar_cache_hits_total");
       double misses = delta(before, after, "sidecar_cache_misses_total");

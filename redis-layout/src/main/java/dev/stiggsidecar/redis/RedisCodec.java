@@ -165,23 +165,7 @@ public final class RedisCodec {
     }
   }
 
-  /** The feature ids whose usage lives in its own key, for the second read. */
-  public static List<String> meteredFeatures(String mapValue) {
-    List<String> metered = new ArrayList<>();
-    try {
-      JsonNode map = JSON.readTree(mapValue);
-      if (map != null) {
-        map.fields().forEachRemaining(field -> {
-          if (isMetered(field.getValue().path("calculatedEntitlement").path("feature"))) {
-            metered.add(field.getKey());
-          }
-        });
-      }
-    } catch (JsonProcessingException e) {
-      return List.of();
-    }
-    return metered;
-  }
+
 
   /**
    * A cached value and, for a metered feature, its usage key's value, as the fragment they were

@@ -64,7 +64,7 @@ class RedisCodecTest {
     assertThat(fromRedis.all()).hasSize(8);
     assertThat(fromRedis.all().stream().map(RedisCodecTest::describe).toList())
         .isEqualTo(fromStigg.all().stream().map(RedisCodecTest::describe).toList());
-    assertThat(RedisCodec.meteredFeatures(values.entries().get(0).value()))
+    assertThat(codec.decode(values.entries().get(0).value()).orElseThrow().meteredFeatures())
         .containsExactlyInAnyOrder("feature-api-calls", "feature-storage", "feature-tokens");
   }
 

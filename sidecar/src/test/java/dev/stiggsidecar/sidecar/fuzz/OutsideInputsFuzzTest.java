@@ -140,9 +140,13 @@ class OutsideInputsFuzzTest {
     String[] parts = text(bytes).split("\u0000", 2);
     String map = parts[0];
     String usage = parts.length > 1 ? parts[1] : "{\"currentUsage\":1}";
-    Map<String, String> usageValues = new HashMap<>();
-    RedisCodec.meteredFeatures(map).forEach(feature -> usageValues.put(feature, usage));
-    new RedisCodec(new RedisKeys("fuzz"), new EntitlementJson(new FeatureCatalog())).read(map, usageValues, 1L);
+    RedisCodec codec = new RedisCodec(new RedisKeys("fuzz"), new EntitlementJson(new FeatureCatalog()));
+    codec.decode(map).ifPresent(decoded -> {
+      Map<String, String> usageValues = new HashMap<>();
+      decoded.meteredFeatures().forEach(feature -> usageValues.put(feature, usage));
+      codec.read(decoded, usageValues, 1L);
+    });
+    codec.read(map, Map.of(), 1L);
   }
 
   private static void realtimeMessage(byte[] bytes) throws Exception {
