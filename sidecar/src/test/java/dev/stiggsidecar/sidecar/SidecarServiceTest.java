@@ -244,6 +244,10 @@ class SidecarServiceTest {
 
   @Test
   void concurrentMissesForOneCustomerCoalesceIntoOneFetch() throws Exception {
+    // Entries fetched before the real-time connection is up are revalidated when it comes up (a
+    // change could have been missed): wait for it, so that only the burst's own fetch is counted.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> sidecar.get("/readyz").body().contains("\"realtime\":\"connected\""));
     emulator.setFaults(new Faults(300, 0, 500, false, false, false));
     List<ListenableFuture<GetMeteredEntitlementResponse>> answers = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) {
