@@ -54,6 +54,18 @@ start_sidecar() { # entrypoint
 stop_sidecar() { podman stop -t 10 measure-sidecar >/dev/null; exec 3<&-; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# The floor a start is measured against: the same image's JVM, with the same archive, printing its
+# version and exiting (container creation, JVM boot and exit; no sidecar code).
+floor_samples=()
+for _ in $(seq 1 "$runs"); do
+  started=$(date +%s%N)
+  podman run --rm --network host --read-only --memory 384m --entrypoint /opt/java/bin/java \
+    "localhost/stigg-sidecar:$version" -XX:SharedArchiveFile=/app/stigg-sidecar.jsa -version >/dev/null 2>&1
+  floor_samples+=($(( ($(date +%s%N) - started) / 1000000 )))
+done
+floor=$(printf '%s\n' "${floor_samples[@]}" | median)
+echo "measured: floor (podman run of the image's JVM printing its version): $floor ms (runs: ${floor_samples[*]})" >&2
+
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$(podman inspect --format '{{.State.Pid}}' "$1")/status"; }
 # What the kubelet reports as the container's memory working set (and evicts and OOM-ranks by):
 # the cgroup's usage minus its inactive page cache, cgroup v1 or v2.
@@ -111,6 +123,8 @@ emulator_idle=$(rss_mb measure-emulator)
   for i in "${!variants[@]}"; do
     echo "| ${variants[$i]} | ${startup[$i]} ms | ${idle[$i]} MB | ${working[$i]} MiB |"
   done
+  echo
+  echo "Floor: \`podman run\` of the same image's JVM with the same archive, printing its version and exiting (container creation, JVM boot and exit, no sidecar code): $floor ms (median of $runs). What the sidecar's own start adds is its startup minus that."
   echo
   echo "The emulator at idle (with its AppCDS archive, after serving the sidecar runs above): ${emulator_idle} MB resident."
 } | tee "$report"

@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,6 +61,7 @@ public final class SidecarRuntime implements AutoCloseable {
   private final SidecarConfig config;
   private final SidecarMetrics metrics;
   private final ScheduledExecutorService scheduler;
+  private final Optional<CompletableFuture<HttpClient>> http;
   private final Optional<StiggApiClient> upstream;
   private final Optional<RealtimeFeed> feed;
   private final Optional<RedisGateway> redis;
@@ -67,6 +69,8 @@ public final class SidecarRuntime implements AutoCloseable {
   private final SidecarGrpcServer grpc;
   private final OpsHttpServer ops;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Completed once gRPC serves: what is not needed to answer a check waits for it. */
+  private final CompletableFuture<Void> serving = new CompletableFuture<>();
 
   private SidecarRuntime(SidecarConfig config) throws IOException {
     this.config = config;
@@ -75,13 +79,9 @@ public final class SidecarRuntime implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    // A thread of its own for registering the JVM metrics: the scheduler's first tasks (the API
-    // key check, the real-time connection) should not wait behind it.
-    this.metrics = new SidecarMetrics(runnable -> {
-      Thread thread = new Thread(runnable, "sidecar-jvm-metrics");
-      thread.setDaemon(true);
-      thread.start();
-    });
+    // The JVM metrics are registered once the sidecar serves, after the HTTP client is built: on
+    // a pod's share of two cores, work beside the start slows the start down as much as it saves.
+    this.metrics = new SidecarMetrics(task -> serving.thenRunAsync(task, scheduler));
     Clock clock = Clock.systemUTC();
     EntitlementStore store;
     UsageReporter usage;
@@ -92,16 +92,14 @@ public final class SidecarRuntime implements AutoCloseable {
       upstream = Optional.empty();
       feed = Optional.empty();
       redis = Optional.empty();
+      http = Optional.empty();
     } else {
-      HttpClient http = HttpClient.newBuilder()
-          .connectTimeout(config.upstreamTimeout().compareTo(Duration.ofSeconds(5)) < 0
-              ? config.upstreamTimeout() : Duration.ofSeconds(5))
-          .version("http".equals(config.graphqlUrl().getScheme()) ? HttpClient.Version.HTTP_1_1
-              : HttpClient.Version.HTTP_2)
-          .build();
+      // Built once gRPC serves (see start): requests to Stigg made before then wait for it.
+      CompletableFuture<HttpClient> httpClient = new CompletableFuture<>();
+      http = Optional.of(httpClient);
       FeatureCatalog catalog = new FeatureCatalog();
       EntitlementJson json = new EntitlementJson(catalog);
-      StiggApiClient client = new StiggApiClient(http, config.apiKey(), config.graphqlUrl(), config.edgeUrl(),
+      StiggApiClient client = new StiggApiClient(httpClient, config.apiKey(), config.graphqlUrl(), config.edgeUrl(),
           config.edgeEnabled(), config.upstreamTimeout(), SdkIdentity.ofThisProcess(), json, metrics);
       if (config.redis().isPresent()) {
         RedisSettings settings = config.redis().get();
@@ -120,7 +118,7 @@ public final class SidecarRuntime implements AutoCloseable {
       upstream = Optional.of(client);
       // Redis mode opens no real-time feed: the shared Redis is kept fresh by its writers.
       feed = config.websocketEnabled() && redis.isEmpty()
-          ? Optional.of(new RealtimeFeed(http, config.websocketUrl(), client.connectionInitHeaders(),
+          ? Optional.of(new RealtimeFeed(httpClient, config.websocketUrl(), client.connectionInitHeaders(),
               config.upstreamTimeout(), scheduler,
               new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), () -> ThreadLocalRandom.current().nextDouble()),
               metrics, new RealtimeUpdates(store, json)))
@@ -171,6 +169,8 @@ public final class SidecarRuntime implements AutoCloseable {
           + " (PORT): " + e.getMessage() + hint, e);
     }
     runtime.readiness.serving(true);
+    runtime.http.ifPresent(http -> runtime.scheduler.execute(() -> runtime.buildHttpClient(http)));
+    runtime.serving.complete(null);
     runtime.upstream.ifPresent(client -> runtime.checkKey(client));
     runtime.feed.ifPresent(RealtimeFeed::start);
     return runtime;
@@ -190,6 +190,25 @@ public final class SidecarRuntime implements AutoCloseable {
 
   public SidecarMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Builds the client for Stigg's API after the sidecar serves rather than before: it initialises
+   * TLS (security providers, the trust store's certificates), the largest step of a start, and
+   * nothing answered at start needs it. The first miss, key check and real-time connection wait.
+   */
+  private void buildHttpClient(CompletableFuture<HttpClient> http) {
+    try {
+      http.complete(HttpClient.newBuilder()
+          .connectTimeout(config.upstreamTimeout().compareTo(Duration.ofSeconds(5)) < 0
+              ? config.upstreamTimeout() : Duration.ofSeconds(5))
+          .version("http".equals(config.graphqlUrl().getScheme()) ? HttpClient.Version.HTTP_1_1
+              : HttpClient.Version.HTTP_2)
+          .build());
+    } catch (RuntimeException e) {
+      log.error("cannot build the HTTP client for Stigg's API; checks are answered from fallbacks: {}", e.toString());
+      http.completeExceptionally(e);
+    }
   }
 
   /**

@@ -47,7 +47,7 @@ public final class RealtimeFeed implements AutoCloseable {
   private record Subscription(String id, String operationName, String field, String document,
       Consumer<JsonNode> handler) {}
 
-  private final HttpClient http;
+  private final CompletableFuture<HttpClient> http;
   private final URI url;
   private final Map<String, Object> initHeaders;
   private final Duration connectTimeout;
@@ -68,7 +68,14 @@ public final class RealtimeFeed implements AutoCloseable {
 
   public RealtimeFeed(HttpClient http, URI url, Map<String, Object> initHeaders, Duration connectTimeout,
       ScheduledExecutorService scheduler, Backoff backoff, RealtimeMetrics metrics, RealtimeHandler updates) {
-    this.http = http;
+    this(CompletableFuture.completedFuture(http), url, initHeaders, connectTimeout, scheduler, backoff, metrics, updates);
+  }
+
+  /** With an HTTP client still being built: the first connection attempt waits for it. */
+  public RealtimeFeed(CompletionStage<HttpClient> http, URI url, Map<String, Object> initHeaders,
+      Duration connectTimeout, ScheduledExecutorService scheduler, Backoff backoff, RealtimeMetrics metrics,
+      RealtimeHandler updates) {
+    this.http = http.toCompletableFuture();
     this.url = url;
     this.initHeaders = Map.copyOf(initHeaders);
     this.connectTimeout = connectTimeout;
@@ -106,8 +113,8 @@ public final class RealtimeFeed implements AutoCloseable {
       current = generation.incrementAndGet();
     }
     log.debug("connecting to Stigg's real-time stream at {}", url);
-    http.newWebSocketBuilder().subprotocols(SUBPROTOCOL).connectTimeout(connectTimeout)
-        .buildAsync(url, new Listener(current))
+    http.thenCompose(client -> client.newWebSocketBuilder().subprotocols(SUBPROTOCOL).connectTimeout(connectTimeout)
+            .buildAsync(url, new Listener(current)))
         .whenComplete((webSocket, error) -> {
           if (error != null) {
             lost(current, "cannot connect: " + rootMessage(error));

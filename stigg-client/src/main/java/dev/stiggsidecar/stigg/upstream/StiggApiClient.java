@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -38,7 +39,7 @@ public final class StiggApiClient implements EntitlementFetcher {
   static final String SOURCE = "NODE_SERVER_SDK";
   private static final String CLIENT_NAME = "stigg-sidecar-java";
 
-  private final HttpClient http;
+  private final CompletableFuture<HttpClient> http;
   private final ApiKey apiKey;
   private final URI graphqlUrl;
   private final URI edgeUrl;
@@ -52,7 +53,18 @@ public final class StiggApiClient implements EntitlementFetcher {
 
   public StiggApiClient(HttpClient http, ApiKey apiKey, URI graphqlUrl, URI edgeUrl, boolean edgeEnabled,
       Duration timeout, SdkIdentity identity, EntitlementJson entitlementJson, UpstreamMetrics metrics) {
-    this.http = http;
+    this(CompletableFuture.completedFuture(http), apiKey, graphqlUrl, edgeUrl, edgeEnabled, timeout, identity,
+        entitlementJson, metrics);
+  }
+
+  /**
+   * With an HTTP client still being built: requests made before it is ready wait for it. Building
+   * one means initialising TLS, a quarter of a second that need not delay the sidecar's readiness.
+   */
+  public StiggApiClient(CompletionStage<HttpClient> http, ApiKey apiKey, URI graphqlUrl, URI edgeUrl,
+      boolean edgeEnabled, Duration timeout, SdkIdentity identity, EntitlementJson entitlementJson,
+      UpstreamMetrics metrics) {
+    this.http = http.toCompletableFuture();
     this.apiKey = apiKey;
     this.graphqlUrl = graphqlUrl;
     this.edgeUrl = edgeUrl;
@@ -190,7 +202,7 @@ public final class StiggApiClient implements EntitlementFetcher {
   private <T> CompletableFuture<T> send(String operation, HttpRequest request, boolean graphql,
       Function<JsonNode, T> read) {
     long started = System.nanoTime();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    return http.thenCompose(client -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
         .handle((response, error) -> {
           try {
             if (error != null) {
