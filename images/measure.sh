@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Measures the images images/build.sh made: size, time from `podman run` to "Sidecar is ready" with
-# and without the class-data-sharing archives, and memory at idle. Prints a Markdown report and
+# and without the class-data-sharing archives, memory at idle and under load with 10,000 and
+# 1,000,000 cached entitlements. Prints a Markdown report and
 # writes it to benchmarks/results/images.md.
 #
 #   images/measure.sh [runs per variant, default 7]
 #
 # The sidecar runs against the emulator container (both on the host network, loopback ports), as
 # in production: real upstream calls, real-time connection, and under the memory limit the operator
-# gives it by default (384 MiB), which sizes the JVM's heap. Startup is the median of the runs.
+# gives it by default (384 MiB), which sizes the JVM's heap. Startup is the median of the runs. The
+# loaded rows need a JDK on the path and the benchmark jar (benchmarks/target/stigg-benchmarks.jar).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,6 +39,7 @@ until podman logs measure-emulator 2>&1 | grep -q "Stigg emulator is ready"; do 
 start_sidecar() { # entrypoint
   local grpc_port http_port started line
   grpc_port=$(free_port); http_port=$(free_port)
+  last_grpc_port=$grpc_port
   started=$(date +%s%N)
   exec 3< <(podman run --rm --name measure-sidecar --network host --read-only --memory 384m --entrypoint "$1" \
     -e SERVER_API_KEY=measure -e API_URL="http://127.0.0.1:$api_port" -e EDGE_API_URL="http://127.0.0.1:$api_port" \
@@ -101,7 +104,42 @@ for i in "${!variants[@]}"; do
   echo "measured: ${variants[$i]}: ${startup[$i]} ms (runs: ${samples[*]}), idle RSS ${idle[$i]} MB," \
     "working set ${working[$i]} MiB" >&2
 done
+# Before it serves the loaded rows below (a million entitlements grow its heap).
 emulator_idle=$(rss_mb measure-emulator)
+
+# Under load with a filled cache: the benchmark harness fills the sidecar's cache through misses
+# against the emulator, then checks random customers at 32 in flight for 10 s; the working set is
+# sampled every half second of that window (the peak is reported), and again 15 s after it.
+load_jar=$root/benchmarks/target/stigg-benchmarks.jar
+declare -A loaded settled load_line
+sizes=(10000 1000000)
+if [[ -f $load_jar ]]; then
+  for size in "${sizes[@]}"; do
+    start_sidecar "${entrypoints[0]}" >/dev/null
+    load_out=$(mktemp)
+    java -jar "$load_jar" load --api "http://127.0.0.1:$api_port" --target "127.0.0.1:$last_grpc_port" \
+      --entitlements "$size" --seconds 10 >"$load_out" 2>&1 &
+    load_pid=$!
+    peak=0
+    while kill -0 "$load_pid" 2>/dev/null; do
+      if grep -q '^measuring' "$load_out"; then
+        now=$(working_set_mb measure-sidecar)
+        (( now > peak )) && peak=$now
+      fi
+      sleep 0.5
+    done
+    wait "$load_pid" || { echo "images/measure.sh: the load of $size entitlements failed:" >&2; cat "$load_out" >&2; exit 1; }
+    loaded[$size]=$peak
+    load_line[$size]=$(grep 'entitlements:' "$load_out")
+    sleep 15
+    settled[$size]=$(working_set_mb measure-sidecar)
+    stop_sidecar
+    rm -f "$load_out"
+    echo "measured: ${load_line[$size]}; working set peak ${loaded[$size]} MiB, 15 s later ${settled[$size]} MiB" >&2
+  done
+else
+  echo "images/measure.sh: $load_jar not built; skipping the loaded rows (mvn -B package -DskipTests)" >&2
+fi
 
 {
   echo "# Container images: size, startup and idle memory"
@@ -123,8 +161,18 @@ emulator_idle=$(rss_mb measure-emulator)
   for i in "${!variants[@]}"; do
     echo "| ${variants[$i]} | ${startup[$i]} ms | ${idle[$i]} MB | ${working[$i]} MiB |"
   done
+  if [[ -f $load_jar ]]; then
+    echo
+    echo "Under load, with the image's default entry point and the same limit: the cache filled through misses (10 entitlements per customer), then random customers checked at 32 in flight for 10 s by the benchmark harness (\`stigg-benchmarks.jar load\`). Working set: the peak of samples every 0.5 s in that window, and 15 s after it."
+    echo
+    echo "| cached entitlements | checks/s, p99 | working set under load (peak) | 15 s later |"
+    echo "|---:|---|---:|---:|"
+    for size in "${sizes[@]}"; do
+      echo "| $(printf "%'d" "$size") | ${load_line[$size]#*: } | ${loaded[$size]} MiB | ${settled[$size]} MiB |"
+    done
+  fi
   echo
   echo "Floor: \`podman run\` of the same image's JVM with the same archive, printing its version and exiting (container creation, JVM boot and exit, no sidecar code): $floor ms (median of $runs). What the sidecar's own start adds is its startup minus that."
   echo
-  echo "The emulator at idle (with its AppCDS archive, after serving the sidecar runs above): ${emulator_idle} MB resident."
+  echo "The emulator at idle (with its AppCDS archive, after serving the sidecar starts above, before the loaded rows): ${emulator_idle} MB resident."
 } | tee "$report"

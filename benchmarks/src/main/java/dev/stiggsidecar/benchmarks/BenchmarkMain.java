@@ -18,7 +18,9 @@ import io.stigg.sidecar.proto.v1.MeteredEntitlementOptions;
 import io.stigg.sidecar.proto.v1.SidecarServiceGrpc;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -58,6 +60,9 @@ public final class BenchmarkMain {
   private static final String FLOOR = "floor: bare grpc-java server, empty unary";
   /** The floor of the Redis rows: one Redis round trip from the load generator. */
   private static final String REDIS_FLOOR = "floor: raw Redis GET (Lettuce, same client)";
+  /** The floor of answering a gRPC call from Redis: {@link FloorServer} given a Redis port. */
+  private static final String REDIS_ANSWER_FLOOR = "floor: bare grpc-java server answering after one Redis GET";
+  private static final String REDIS_NO_NEAR = "Boolean hit, Redis, no near cache";
 
   private BenchmarkMain() {}
 
@@ -65,6 +70,14 @@ public final class BenchmarkMain {
     if (args.length > 0 && args[0].equals("faults")) {
       dev.stiggsidecar.benchmarks.faults.FaultMatrix.main(Arrays.copyOfRange(args, 1, args.length));
       return;
+    }
+    if (args.length > 0 && args[0].equals("load")) {
+      // load --api URL --target HOST:PORT --entitlements N [--seconds S]: images/measure.sh's load.
+      Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
+      LogSetup.configure("warn", List.of());
+      ScaleRun.loadAgainst(URI.create(options.get("api")), options.get("target"),
+          Integer.parseInt(options.get("entitlements")), Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "10"))));
+      System.exit(0);
     }
     if (args.length > 0 && args[0].equals("scale")) {
       scaleOnly(options(Arrays.copyOfRange(args, 1, args.length)));
@@ -110,6 +123,10 @@ public final class BenchmarkMain {
           .bind("127.0.0.1").setting("save \"\"").setting("appendonly no").build();
       redisServer.start();
       closeLater.add(redisServer::stop);
+      int redisFloorPort = Processes.freePort();
+      Process redisFloorProcess = processes.startClass("floor-redis",
+          root.resolve("benchmarks/target/stigg-benchmarks.jar"), FloorServer.class.getName(), List.of(),
+          List.of(String.valueOf(redisFloorPort), String.valueOf(redisPort)), FloorServer.READY);
       int nearPort = Processes.freePort();
       int plainPort = Processes.freePort();
       long redisPid = ProcessCpu.child("redis-server")
@@ -126,6 +143,8 @@ public final class BenchmarkMain {
             root.resolve("sidecar/target/stigg-sidecar.jar"), sidecarJvm, List.of(), env, "Sidecar is ready").pid());
       }
       ManagedChannel floorChannel = NettyChannelBuilder.forAddress("127.0.0.1", floorPort).usePlaintext()
+          .directExecutor().build();
+      ManagedChannel redisFloorChannel = NettyChannelBuilder.forAddress("127.0.0.1", redisFloorPort).usePlaintext()
           .directExecutor().build();
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext()
           .directExecutor().build();
@@ -174,8 +193,11 @@ public final class BenchmarkMain {
       // The Redis rows' CPU is the sidecar's plus Redis's: both serve the check.
       hits.put("Boolean hit, Redis + near cache", new Scenario((done, failed) -> near.getBooleanEntitlement(bool,
           ClosedLoop.observer(done, failed)), ProcessCpu.of(redisSidecars.get(true), redisPid)));
-      hits.put("Boolean hit, Redis, no near cache", new Scenario((done, failed) -> plain.getBooleanEntitlement(bool,
+      hits.put(REDIS_NO_NEAR, new Scenario((done, failed) -> plain.getBooleanEntitlement(bool,
           ClosedLoop.observer(done, failed)), ProcessCpu.of(redisSidecars.get(false), redisPid)));
+      hits.put(REDIS_ANSWER_FLOOR, new Scenario((done, failed) -> ClientCalls.asyncUnaryCall(
+          redisFloorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty, ClosedLoop.observer(done, failed)),
+          ProcessCpu.of(redisFloorProcess.pid(), redisPid)));
       RedisAsyncCommands<String, String> raw = redisConnection.async();
       hits.put(REDIS_FLOOR, new Scenario((done, failed) -> raw.get("bench:c_acme").whenComplete((value, error) -> {
         if (error == null) {
@@ -226,6 +248,7 @@ public final class BenchmarkMain {
       }
 
       if (profile.isEmpty()) {
+        notes.add(againstRedisAnswerFloor(rows));
         missOverhead = Optional.of(missOverhead(admin, api, levels, seconds, miss, sidecarCpu));
         notes.add(coalescing(sidecar, admin));
         if (!scaleSizes.isEmpty()) {
@@ -234,6 +257,7 @@ public final class BenchmarkMain {
       }
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       floorChannel.shutdownNow();
+      redisFloorChannel.shutdownNow();
       nearChannel.shutdownNow();
       plainChannel.shutdownNow();
       redisConnection.close();
@@ -270,6 +294,51 @@ public final class BenchmarkMain {
     System.out.println();
     System.out.println(table);
     System.out.println("wrote " + out.resolve("results.md") + " and " + out.resolve("results.png"));
+    containerFigures(root, options);
+  }
+
+  /**
+   * The figures of the images (size, start, working set idle and under load) come from {@code
+   * images/measure.sh}, which needs podman and the images {@code images/build.sh} made. It runs
+   * last, once every process above has stopped, when podman is there; {@code --images none} skips it.
+   */
+  private static void containerFigures(Path root, Map<String, String> options) throws IOException, InterruptedException {
+    if ("none".equals(options.get("images"))) {
+      return;
+    }
+    boolean podman = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "podman")));
+    if (!podman) {
+      System.out.println("container figures skipped: images/measure.sh needs podman (and images/build.sh's images)");
+      return;
+    }
+    System.out.println("container figures: images/measure.sh (writes benchmarks/results/images.md)");
+    int exit = new ProcessBuilder("bash", root.resolve("images/measure.sh").toString(), options.getOrDefault("image-runs", "5"))
+        .directory(root.toFile()).inheritIO().start().waitFor();
+    if (exit != 0) {
+      System.out.println("container figures: images/measure.sh exited " + exit + "; are the images built (images/build.sh)?");
+    }
+  }
+
+  /**
+   * Redis mode without the near cache against the floor of any gRPC service answering from Redis
+   * with grpc-java and Lettuce: what is left between the two is the sidecar's; what lies between
+   * that floor and the bare server's is the Redis round trip and the crossings between the two
+   * libraries' event loops.
+   */
+  private static String againstRedisAnswerFloor(List<Report.Row> rows) {
+    Map<Integer, Report.Row> floors = new LinkedHashMap<>();
+    rows.stream().filter(row -> row.scenario().equals(REDIS_ANSWER_FLOOR)).forEach(row -> floors.put(row.concurrency(), row));
+    List<String> levels = new ArrayList<>();
+    rows.stream().filter(row -> row.scenario().equals(REDIS_NO_NEAR) && floors.containsKey(row.concurrency()))
+        .forEach(row -> {
+          Report.Row floor = floors.get(row.concurrency());
+          levels.add(String.format("%d in flight: throughput %.2f×, p99 %.2f×, CPU %.2f×", row.concurrency(),
+              row.throughput() / floor.throughput(), row.p99() / floor.p99(),
+              row.serverCpuMicros() / floor.serverCpuMicros()));
+        });
+    return "Redis without the near cache against \"" + REDIS_ANSWER_FLOOR + "\" (grpc-java and Lettuce, no sidecar "
+        + "code; both rows' CPU includes Redis's): " + String.join("; ", levels) + ".";
   }
 
   /** {@code scale [--scale 10000,100000,1000000] [--seconds 3]}: only the growth table, to {@code results/scale.md}. */

@@ -66,11 +66,14 @@ final class ScaleRun {
         + "updates on, its cache filled through misses against "
         + "the emulator (10 entitlements per customer: 4 boolean, 3 numeric, 3 metered), then `GetBooleanEntitlement` "
         + "for customers picked uniformly at random, 32 in flight, " + seconds.toSeconds() + " s. Heap: used after a "
-        + "full GC, from the GC log. Resident: the process's RSS at the end of the window. GC pauses: those inside "
-        + "the measurement window.\n\n"
-        + "| cached entitlements | customers | checks/s | p50 µs | p99 µs | heap after GC | resident | GC pauses "
-        + "| GC pause p99 | GC pause max | hit ratio | evictions | errors |\n"
-        + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "full GC, from the GC log. Resident: the process's RSS at the end of the window. Committed: the JVM's own "
+        + "account at the end of the window (native memory tracking, summary level, which adds about 3 MiB): the "
+        + "heap, and everything else (class metadata, JIT code, thread stacks, the class-data-sharing archive, "
+        + "direct buffers). GC pauses: those inside the measurement window.\n\n"
+        + "| cached entitlements | customers | checks/s | p50 µs | p99 µs | heap after GC | resident "
+        + "| committed: heap | committed: outside the heap | GC pauses | GC pause p99 | GC pause max | hit ratio "
+        + "| evictions | errors |\n"
+        + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int entitlements : entitlementCounts) {
       table.append(row(entitlements / 10, entitlements / 10, Map.of())).append('\n');
     }
@@ -114,6 +117,7 @@ final class ScaleRun {
       Map<String, Double> after = counters(httpPort);
       List<Double> pauses = pauses(gcLog, windowStart, windowEnd);
       String resident = resident(sidecar);
+      Committed committed = Committed.of(sidecar);
       // jcmd returns once the collection is done, and the GC log is written synchronously.
       new ProcessBuilder("jcmd", String.valueOf(sidecar.pid()), "GC.run").redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
@@ -122,9 +126,9 @@ final class ScaleRun {
       double misses = delta(before, after, "sidecar_cache_misses_total");
       double evictions = delta(before, after, "sidecar_cache_evictions_total");
       pauses.sort(Double::compare);
-      String line = String.format("| %,d | %,d | %,.0f | %.0f | %.0f | %s | %s | %d | %s | %s | %.3f | %,.0f | %d |",
+      String line = String.format("| %,d | %,d | %,.0f | %.0f | %.0f | %s | %s | %s | %s | %d | %s | %s | %.3f | %,.0f | %d |",
           customers * 10L, customers, result.throughput(), result.percentileMicros(50), result.percentileMicros(99), heap,
-          resident,
+          resident, committed.heap(), committed.outsideHeap(),
           pauses.size(), pauses.isEmpty() ? "-" : String.format("%.1f ms", pauses.get((int) Math.ceil(pauses.size() * 0.99) - 1)),
           pauses.isEmpty() ? "-" : String.format("%.1f ms", pauses.get(pauses.size() - 1)),
           hits + misses == 0 ? 0 : hits / (hits + misses), evictions, result.errors() + fillErrors);
@@ -142,15 +146,44 @@ final class ScaleRun {
     if (customers <= customersLoaded) {
       return;
     }
-    AdminClient admin = new AdminClient(URI.create("http://127.0.0.1:" + apiPort));
+    putCustomers(URI.create("http://127.0.0.1:" + apiPort), customersLoaded, customers);
+    customersLoaded = customers;
+  }
+
+  private static void putCustomers(URI api, int from, int to) throws InterruptedException {
+    AdminClient admin = new AdminClient(api);
     ExecutorService pool = Executors.newFixedThreadPool(4);
-    for (int c = customersLoaded; c < customers; c++) {
+    for (int c = from; c < to; c++) {
       int customer = c;
       pool.execute(() -> admin.putEntitlements(name(customer), null, plan(customer)));
     }
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.MINUTES);
-    customersLoaded = customers;
+  }
+
+  /**
+   * The load of one row against a sidecar started elsewhere (a container: {@code images/measure.sh}
+   * measures its memory meanwhile): the emulator at {@code api} gets the customers, the sidecar at
+   * {@code target} caches them through misses, then answers random checks at 32 in flight for
+   * {@code window}. Prints what it measured.
+   */
+  static void loadAgainst(URI api, String target, int entitlements, Duration window) throws InterruptedException {
+    int customers = entitlements / 10;
+    putCustomers(api, 0, customers);
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor().build();
+    try {
+      SidecarServiceGrpc.SidecarServiceStub stub = SidecarServiceGrpc.newStub(channel);
+      long fillErrors = fill(stub, customers);
+      ClosedLoop.Call random = (done, failed) -> stub.getBooleanEntitlement(request(
+          ThreadLocalRandom.current().nextInt(customers)), ClosedLoop.observer(done, failed));
+      ClosedLoop.run(random, 32, Duration.ofSeconds(10), Duration.ofSeconds(1), ProcessCpu.of());
+      System.out.println("measuring");
+      ClosedLoop.Result result = ClosedLoop.run(random, 32, Duration.ofMillis(200), window, ProcessCpu.of());
+      System.out.printf("%,d entitlements: %,.0f checks/s, p99 %.0f µs, %d errors%n", entitlements, result.throughput(),
+          result.percentileMicros(99), result.errors() + fillErrors);
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   /** Every customer checked once (a miss, then cached), at most 64 at a time. */
@@ -204,6 +237,7 @@ final class ScaleRun {
     Files.readAllLines(root.resolve("images/jvm.flags")).stream().map(String::strip)
         .filter(line -> !line.isEmpty() && !line.startsWith("#")).forEach(flags::add);
     flags.add("-Xlog:gc:file=" + gcLog.toAbsolutePath());
+    flags.add("-XX:NativeMemoryTracking=summary");
     return flags;
   }
 
@@ -214,6 +248,27 @@ final class ScaleRun {
       }
     }
     return "?";
+  }
+
+  /** The JVM's committed memory, from {@code jcmd VM.native_memory summary}, in MiB. */
+  private record Committed(String heap, String outsideHeap) {
+
+    private static final Pattern TOTAL = Pattern.compile("(?m)^Total: reserved=\\d+MB, committed=(\\d+)MB");
+    private static final Pattern HEAP = Pattern.compile("(?m)Java Heap \\(reserved=\\d+MB, committed=(\\d+)MB");
+
+    static Committed of(Process process) throws IOException, InterruptedException {
+      Process jcmd = new ProcessBuilder("jcmd", String.valueOf(process.pid()), "VM.native_memory", "summary", "scale=MB")
+          .redirectErrorStream(true).start();
+      String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      jcmd.waitFor(30, TimeUnit.SECONDS);
+      Matcher total = TOTAL.matcher(out);
+      Matcher heap = HEAP.matcher(out);
+      if (!total.find() || !heap.find()) {
+        return new Committed("?", "?");
+      }
+      long heapMiB = Long.parseLong(heap.group(1));
+      return new Committed(heapMiB + " MiB", (Long.parseLong(total.group(1)) - heapMiB) + " MiB");
+    }
   }
 
   private static double uptimeSeconds(Process process) {
