@@ -2,6 +2,7 @@ package dev.stiggsidecar.benchmarks;
 
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,7 +24,8 @@ final class ClosedLoop {
   }
 
   /** What one run measured. */
-  record Result(double throughput, Histogram latencyNanos, long errors, double serverCpuMicrosPerCall) {
+  record Result(double throughput, Histogram latencyNanos, long errors, double serverCpuMicrosPerCall,
+      double serverRunsPerCall) {
     double percentileMicros(double percentile) {
       return latencyNanos.getValueAtPercentile(percentile) / 1_000.0;
     }
@@ -32,8 +34,8 @@ final class ClosedLoop {
   private ClosedLoop() {}
 
   /**
-   * @param server the processes answering the calls, whose CPU time per completed call is reported
-   *     ({@code NaN} when the kernel does not expose it)
+   * @param server the processes answering the calls, whose CPU time and thread wake-ups per
+   *     completed call are reported ({@code NaN} when the kernel does not expose them)
    */
   static Result run(Call call, int inFlight, Duration warmup, Duration measure, ProcessCpu server)
       throws InterruptedException {
@@ -49,13 +51,13 @@ final class ClosedLoop {
     recorder.reset();
     completed.reset();
     errors.reset();
-    long cpuBefore = server.nanos();
+    Optional<ProcessCpu.Sample> before = server.sample();
     state.measuring = true;
     long started = System.nanoTime();
     Thread.sleep(measure.toMillis());
     state.measuring = false;
     long elapsed = System.nanoTime() - started;
-    long cpuAfter = server.nanos();
+    Optional<ProcessCpu.Sample> after = server.sample();
     Histogram histogram = recorder.getIntervalHistogram();
     double throughput = completed.sum() / (elapsed / 1e9);
     long failures = errors.sum();
@@ -65,9 +67,10 @@ final class ClosedLoop {
       Thread.sleep(10);
     }
     long calls = completed.sum();
-    double cpuPerCall = cpuBefore < 0 || cpuAfter < 0 || calls == 0 ? Double.NaN
-        : (cpuAfter - cpuBefore) / 1_000.0 / calls;
-    return new Result(throughput, histogram, failures, cpuPerCall);
+    boolean measured = before.isPresent() && after.isPresent() && calls > 0;
+    double cpuPerCall = measured ? (after.get().cpuNanos() - before.get().cpuNanos()) / 1_000.0 / calls : Double.NaN;
+    double runsPerCall = measured ? (after.get().runs() - before.get().runs()) / (double) calls : Double.NaN;
+    return new Result(throughput, histogram, failures, cpuPerCall, runsPerCall);
   }
 
   private static void issue(Call call, State state, Recorder recorder, LongAdder completed, LongAdder errors,

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * CPU time the kernel has charged to a set of processes, in nanoseconds: the sum over their
- * threads of the first field of {@code /proc/<pid>/task/<tid>/schedstat} (time on a CPU), leaving
- * out the JIT compiler threads: a JVM compiling late code paths in a measurement window would
- * otherwise be charged to the calls of that window.
+ * CPU time the kernel has charged to a set of processes, in nanoseconds, and how many times their
+ * threads were put on a CPU: the sums over their threads of the first and third fields of {@code
+ * /proc/<pid>/task/<tid>/schedstat}, leaving out the JIT compiler threads: a JVM compiling late
+ * code paths in a measurement window would otherwise be charged to the calls of that window.
  *
  * <p>Why: on a machine where load generator and servers share the cores, throughput ratios flatten
  * once the load generator saturates (every server then looks as fast as the client lets it). The
@@ -20,6 +20,13 @@ import java.util.stream.Stream;
 final class ProcessCpu {
 
   private final List<Long> pids;
+
+  /**
+   * @param cpuNanos time on a CPU
+   * @param runs times a thread was put on a CPU: for a server thread that sleeps between calls,
+   *     one per wake-up, so runs per call count the hand-offs between threads a call costs
+   */
+  record Sample(long cpuNanos, long runs) {}
 
   private ProcessCpu(List<Long> pids) {
     this.pids = pids;
@@ -43,8 +50,10 @@ final class ProcessCpu {
     return pids.stream().allMatch(pid -> Files.isReadable(Path.of("/proc", pid.toString(), "schedstat")));
   }
 
-  long nanos() {
-    long total = 0;
+  /** Empty when a process is gone. */
+  java.util.Optional<Sample> sample() {
+    long cpu = 0;
+    long runs = 0;
     for (long pid : pids) {
       try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
         for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -52,16 +61,17 @@ final class ProcessCpu {
             if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
               continue;
             }
-            String line = Files.readString(task.resolve("schedstat"));
-            total += Long.parseLong(line.substring(0, line.indexOf(' ')));
+            String[] fields = Files.readString(task.resolve("schedstat")).strip().split(" ");
+            cpu += Long.parseLong(fields[0]);
+            runs += Long.parseLong(fields[2]);
           } catch (IOException | RuntimeException threadGone) {
             // a thread that ended between the listing and the read has no time to add
           }
         }
       } catch (IOException processGone) {
-        return -1;
+        return java.util.Optional.empty();
       }
     }
-    return total;
+    return java.util.Optional.of(new Sample(cpu, runs));
   }
 }
