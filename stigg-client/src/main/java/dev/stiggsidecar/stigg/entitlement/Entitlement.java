@@ -107,6 +107,38 @@ public final class Entitlement {
     return reason == null ? NO_REASON : (byte) reason.ordinal();
   }
 
+  /**
+   * Value equality, so that {@link FeatureCatalog#intern(Entitlement)} can hand every customer with
+   * the same entitlement one instance. Features, enum value lists and reset configurations are
+   * interned themselves, which makes most comparisons identity checks.
+   */
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    return other instanceof Entitlement that
+        && flags == that.flags
+        && denialReason == that.denialReason
+        && validUntil == that.validUntil
+        && Double.doubleToLongBits(usageLimit) == Double.doubleToLongBits(that.usageLimit)
+        && feature.equals(that.feature)
+        && enumValues.equals(that.enumValues)
+        && Objects.equals(creditRate, that.creditRate)
+        && Objects.equals(usage, that.usage);
+  }
+
+  @Override
+  public int hashCode() {
+    int hash = feature.hashCode();
+    hash = 31 * hash + Double.hashCode(usageLimit);
+    hash = 31 * hash + Long.hashCode(validUntil);
+    hash = 31 * hash + enumValues.hashCode();
+    hash = 31 * hash + Objects.hashCode(creditRate);
+    hash = 31 * hash + Objects.hashCode(usage);
+    return 31 * hash + flags * 37 + denialReason;
+  }
+
   /** A rough count of the heap bytes this entitlement holds beyond shared (interned) parts. */
   int estimatedBytes() {
     return usage == null ? 48 : 48 + 48;

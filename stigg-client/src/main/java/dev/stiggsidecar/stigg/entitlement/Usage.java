@@ -1,5 +1,6 @@
 package dev.stiggsidecar.stigg.entitlement;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -74,5 +75,29 @@ public final class Usage {
       end = resetPeriod.advance(periodAnchor, periods + 1);
     }
     return new Usage(0, resetPeriod(), resetConfiguration(), periodAnchor, start, end);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (this == other) {
+      return true;
+    }
+    return other instanceof Usage that
+        && Double.doubleToLongBits(currentUsage) == Double.doubleToLongBits(that.currentUsage)
+        && periodAnchor == that.periodAnchor
+        && periodStart == that.periodStart
+        && periodEnd == that.periodEnd
+        && resetPeriod == that.resetPeriod
+        && Objects.equals(resetConfiguration, that.resetConfiguration);
+  }
+
+  @Override
+  public int hashCode() {
+    int hash = Double.hashCode(currentUsage);
+    hash = 31 * hash + Long.hashCode(periodAnchor);
+    hash = 31 * hash + Long.hashCode(periodStart);
+    hash = 31 * hash + Long.hashCode(periodEnd);
+    hash = 31 * hash + Objects.hashCode(resetPeriod);
+    return 31 * hash + Objects.hashCode(resetConfiguration);
   }
 }

@@ -91,7 +91,7 @@ public final class EntitlementJson {
           date(fragment.path("usagePeriodAnchor")), date(fragment.path("usagePeriodStart")),
           periodEnd(fragment)));
     }
-    return Optional.of(builder.build());
+    return Optional.of(features.intern(builder.build()));
   }
 
   /** Epoch milliseconds of an ISO-8601 string or an epoch-millisecond number; absent otherwise. */
