@@ -168,7 +168,7 @@ fi
     echo "| cached entitlements | checks/s, p99 | working set under load (peak) | 15 s later |"
     echo "|---:|---|---:|---:|"
     for size in "${sizes[@]}"; do
-      echo "| $(printf "%'d" "$size") | ${load_line[$size]#*: } | ${loaded[$size]} MiB | ${settled[$size]} MiB |"
+      echo "| $(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$size") | ${load_line[$size]#*: } | ${loaded[$size]} MiB | ${settled[$size]} MiB |"
     done
   fi
   echo
