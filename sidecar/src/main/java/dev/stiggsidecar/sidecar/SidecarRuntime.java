@@ -69,8 +69,11 @@ public final class SidecarRuntime implements AutoCloseable {
   private final SidecarGrpcServer grpc;
   private final OpsHttpServer ops;
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Completed once gRPC serves: what is not needed to answer a check waits for it. */
-  private final CompletableFuture<Void> serving = new CompletableFuture<>();
+  /**
+   * Completed once the start no longer needs the CPU (gRPC serves, or the start waits for Redis):
+   * the JVM metrics, not needed to answer a check, are registered after it.
+   */
+  private final CompletableFuture<Void> startDone = new CompletableFuture<>();
 
   private SidecarRuntime(SidecarConfig config) throws IOException {
     this.config = config;
@@ -79,9 +82,9 @@ public final class SidecarRuntime implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    // The JVM metrics are registered once the sidecar serves, after the HTTP client is built: on
+    // The JVM metrics are registered once the start is done, after the HTTP client is built: on
     // a pod's share of two cores, work beside the start slows the start down as much as it saves.
-    this.metrics = new SidecarMetrics(task -> serving.thenRunAsync(task, scheduler));
+    this.metrics = new SidecarMetrics(task -> startDone.thenRunAsync(task, scheduler));
     Clock clock = Clock.systemUTC();
     EntitlementStore store;
     UsageReporter usage;
@@ -94,7 +97,7 @@ public final class SidecarRuntime implements AutoCloseable {
       redis = Optional.empty();
       http = Optional.empty();
     } else {
-      // Built once gRPC serves (see start): requests to Stigg made before then wait for it.
+      // Built once the start is done (runDeferredWork): requests to Stigg made before then wait for it.
       CompletableFuture<HttpClient> httpClient = new CompletableFuture<>();
       http = Optional.of(httpClient);
       FeatureCatalog catalog = new FeatureCatalog();
@@ -159,7 +162,10 @@ public final class SidecarRuntime implements AutoCloseable {
       throw new IOException("cannot serve HTTP on " + config.httpBindAddress() + ":" + config.httpPort()
           + " (HTTP_PORT): " + e.getMessage(), e);
     }
-    runtime.redis.ifPresent(gateway -> runtime.awaitRedis(gateway, config.redis().get().startupWait()));
+    runtime.redis.ifPresent(gateway -> {
+      runtime.runDeferredWork();
+      runtime.awaitRedis(gateway, config.redis().get().startupWait());
+    });
     try {
       runtime.grpc.start();
     } catch (IOException e) {
@@ -169,8 +175,7 @@ public final class SidecarRuntime implements AutoCloseable {
           + " (PORT): " + e.getMessage() + hint, e);
     }
     runtime.readiness.serving(true);
-    runtime.http.ifPresent(http -> runtime.scheduler.execute(() -> runtime.buildHttpClient(http)));
-    runtime.serving.complete(null);
+    runtime.runDeferredWork();
     runtime.upstream.ifPresent(client -> runtime.checkKey(client));
     runtime.feed.ifPresent(RealtimeFeed::start);
     return runtime;
@@ -193,7 +198,19 @@ public final class SidecarRuntime implements AutoCloseable {
   }
 
   /**
-   * Builds the client for Stigg's API after the sidecar serves rather than before: it initialises
+   * Starts, once, what waited for the start to be done with the CPU: the HTTP client first (misses
+   * wait for it), then the JVM metrics. Called from {@link #start} only.
+   */
+  private void runDeferredWork() {
+    if (startDone.isDone()) {
+      return;
+    }
+    http.ifPresent(client -> scheduler.execute(() -> buildHttpClient(client)));
+    startDone.complete(null);
+  }
+
+  /**
+   * Builds the client for Stigg's API once the start is done rather than during it: it initialises
    * TLS (security providers, the trust store's certificates), the largest step of a start, and
    * nothing answered at start needs it. The first miss, key check and real-time connection wait.
    */
