@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Measures the images images/build.sh made: size, time from `podman run` to "Sidecar is ready" with
 # and without the class-data-sharing archives, memory at idle and under load with 10,000 and
-# 1,000,000 cached entitlements. Prints a Markdown report and
-# writes it to benchmarks/results/images.md.
+# 1,000,000 cached entitlements. Prints a Markdown report and writes it to
+# benchmarks/results/images.md.
 #
 #   images/measure.sh [runs per variant, default 7]
 #

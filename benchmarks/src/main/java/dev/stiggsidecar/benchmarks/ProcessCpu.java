@@ -45,11 +45,6 @@ final class ProcessCpu {
     }
   }
 
-  /** Whether this kernel exposes per-thread schedstat (Linux with schedstats). */
-  boolean available() {
-    return pids.stream().allMatch(pid -> Files.isReadable(Path.of("/proc", pid.toString(), "schedstat")));
-  }
-
   /** Empty when a process is gone. */
   java.util.Optional<Sample> sample() {
     long cpu = 0;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.stiggsidecar.api.model.EffectiveSpec;
 import dev.stiggsidecar.contract.InjectionKeys;
 import dev.stiggsidecar.kubetest.ApiServer;
 import dev.stiggsidecar.kubetest.ApiServerExtension;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -113,6 +115,12 @@ class AdmissionChainIT {
     assertThat(classicPod.getSpec().getContainers()).extracting(Container::getName)
         .containsExactly("app", InjectionKeys.CONTAINER_NAME);
     assertThat(classicPod.getMetadata().getAnnotations()).containsEntry("kubectl.kubernetes.io/default-container", "app");
+    // Without overrides the sidecar takes the defaults sized from the measured footprint.
+    assertThat(classicPod.getSpec().getContainers().get(1).getResources()).satisfies(resources -> {
+      assertThat(resources.getRequests()).containsEntry("memory", new Quantity(EffectiveSpec.SIDECAR_MEMORY_REQUEST))
+          .containsEntry("cpu", new Quantity("100m"));
+      assertThat(resources.getLimits()).containsEntry("memory", new Quantity(EffectiveSpec.SIDECAR_MEMORY_LIMIT));
+    });
 
     assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body())
