@@ -6,7 +6,9 @@ import dev.stiggsidecar.webhook.mutation.InjectionDecision;
 import dev.stiggsidecar.webhook.mutation.InjectionPolicy;
 import dev.stiggsidecar.webhook.mutation.Overrides;
 import dev.stiggsidecar.webhook.mutation.PodMutator;
+import dev.stiggsidecar.webhook.mutation.ResourceOverrides;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,12 +84,17 @@ public final class InjectionPipeline {
       return new Outcome.Denied("sidecar injection: " + String.join("; ", overrides.problems()));
     }
     EffectiveSpec spec = usable.spec();
+    ResourceOverrides.Checked resources = ResourceOverrides.check(spec.resources(), overrides.overrides());
+    if (!resources.valid()) {
+      return new Outcome.Denied("sidecar injection: " + String.join("; ", resources.problems()));
+    }
     boolean nativeSidecar = switch (spec.injection().nativeSidecar()) {
       case Always -> true;
       case Never -> false;
       case Auto -> nativeSidecarWhenAuto;
     };
-    return new Outcome.Injected(PodMutator.mutate(pod, spec, nativeSidecar, overrides.overrides()),
-        usable.warning().stream().toList());
+    List<String> warnings = new ArrayList<>(usable.warning().stream().toList());
+    warnings.addAll(resources.warnings());
+    return new Outcome.Injected(PodMutator.mutate(pod, spec, nativeSidecar, resources.overrides()), List.copyOf(warnings));
   }
 }

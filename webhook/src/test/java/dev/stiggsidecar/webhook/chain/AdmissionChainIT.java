@@ -138,6 +138,24 @@ class AdmissionChainIT {
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage())
             .contains("admission webhook \"inject.sidecar.stigg.io\" denied the request: sidecar injection:")
             .contains(InjectionKeys.CPU_REQUEST));
+
+    // A request above the limit would fail in the API server's validation, naming the pod's field.
+    assertThatThrownBy(() -> admin.pods().inNamespace(ns)
+        .resource(pod("greedy", Map.of(InjectionKeys.INJECT, "true", InjectionKeys.MEMORY_REQUEST, "1Gi"))).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage())
+            .contains("denied the request: sidecar injection:")
+            .contains(InjectionKeys.MEMORY_REQUEST, InjectionKeys.MEMORY_LIMIT));
+  }
+
+  @Test
+  @Order(2)
+  void aMemoryLimitBelowTheDefaultRequestTakesTheRequestDown() {
+    String ns = namespaceWithConfig("small", "");
+    Pod stored = awaitInjected(ns, pod("small", Map.of(InjectionKeys.INJECT, "true", InjectionKeys.MEMORY_LIMIT, "96Mi")));
+
+    Container sidecar = stored.getSpec().getInitContainers().get(0);
+    assertThat(sidecar.getResources().getLimits()).containsEntry("memory", new Quantity("96Mi"));
+    assertThat(sidecar.getResources().getRequests()).containsEntry("memory", new Quantity("96Mi"));
   }
 
   @Test
