@@ -14,10 +14,17 @@ public final class LogSetup {
 
   private LogSetup() {}
 
+  /**
+   * @param secrets values masked in every line (shorter than four characters: not masked)
+   */
   public static void configure(String level, List<String> secrets) {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return;
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      configure(context, level, secrets);
     }
+  }
+
+  /** As above, on {@code context}: for {@link JsonLogConfigurator}, which runs while logback starts. */
+  static void configure(LoggerContext context, String level, List<String> secrets) {
     context.reset();
     JsonLogLayout layout = new JsonLogLayout(secrets);
     layout.setContext(context);

@@ -1,9 +1,9 @@
 package dev.stiggsidecar.stigg.realtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stiggsidecar.stigg.upstream.GraphqlDocuments;
+import dev.stiggsidecar.stigg.upstream.StiggJson;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -38,7 +38,6 @@ public final class RealtimeFeed implements AutoCloseable {
   public enum State { CONNECTING, CONNECTED, DISCONNECTED, INVALID_API_KEY, CLOSED }
 
   private static final Logger log = LoggerFactory.getLogger(RealtimeFeed.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SUBPROTOCOL = "graphql-transport-ws";
   private static final Duration PING_INTERVAL = Duration.ofSeconds(10);
   private static final Duration SILENCE_LIMIT = Duration.ofSeconds(30);
@@ -132,8 +131,8 @@ public final class RealtimeFeed implements AutoCloseable {
       sending = CompletableFuture.completedFuture(webSocket);
     }
     lastHeardNanos = System.nanoTime();
-    ObjectNode init = JSON.createObjectNode().put("type", "connection_init");
-    init.putObject("payload").set("headers", JSON.valueToTree(initHeaders));
+    ObjectNode init = StiggJson.mapper().createObjectNode().put("type", "connection_init");
+    init.putObject("payload").set("headers", StiggJson.mapper().valueToTree(initHeaders));
     send(current, init.toString());
     keepAlive = scheduler.scheduleAtFixedRate(() -> keepAlive(current), PING_INTERVAL.toMillis(),
         PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -146,7 +145,7 @@ public final class RealtimeFeed implements AutoCloseable {
     lastHeardNanos = System.nanoTime();
     JsonNode message;
     try {
-      message = JSON.readTree(text);
+      message = StiggJson.mapper().readTree(text);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       log.warn("ignoring an unreadable real-time message: {}", e.getOriginalMessage());
       return;
@@ -175,7 +174,7 @@ public final class RealtimeFeed implements AutoCloseable {
       }
     }
     for (Subscription subscription : subscriptions.values()) {
-      ObjectNode subscribe = JSON.createObjectNode().put("id", subscription.id()).put("type", "subscribe");
+      ObjectNode subscribe = StiggJson.mapper().createObjectNode().put("id", subscription.id()).put("type", "subscribe");
       ObjectNode payload = subscribe.putObject("payload");
       payload.putObject("variables");
       payload.putObject("extensions");

@@ -2,7 +2,6 @@ package dev.stiggsidecar.stigg.upstream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
@@ -48,7 +47,6 @@ public final class StiggApiClient implements EntitlementFetcher {
   private final SdkIdentity identity;
   private final EntitlementJson entitlementJson;
   private final UpstreamMetrics metrics;
-  private final ObjectMapper json = new ObjectMapper();
   private final String clientVersion;
 
   public StiggApiClient(HttpClient http, ApiKey apiKey, URI graphqlUrl, URI edgeUrl, boolean edgeEnabled,
@@ -82,7 +80,7 @@ public final class StiggApiClient implements EntitlementFetcher {
     if (edgeEnabled) {
       return get("sdk-configuration", edgeUrl.toString() + "/v1/config/server-sdk-configuration.json", body -> null);
     }
-    return graphql("GetSdkConfiguration", GraphqlDocuments.GET_SDK_CONFIGURATION, json.createObjectNode(), data -> null);
+    return graphql("GetSdkConfiguration", GraphqlDocuments.GET_SDK_CONFIGURATION, StiggJson.mapper().createObjectNode(), data -> null);
   }
 
   /** The entitlements of {@code key}: over Edge when enabled, unless {@code viaGraphql} is asked. */
@@ -98,25 +96,25 @@ public final class StiggApiClient implements EntitlementFetcher {
           + key.resourceId().map(resource -> "?resourceId=" + encode(resource)).orElse("");
       return get("entitlements", url, body -> body.path("data").path("entitlements"));
     }
-    ObjectNode query = json.createObjectNode();
+    ObjectNode query = StiggJson.mapper().createObjectNode();
     query.put("customerId", key.customerId());
     key.resourceId().ifPresent(resource -> query.put("resourceId", resource));
-    ObjectNode variables = json.createObjectNode();
+    ObjectNode variables = StiggJson.mapper().createObjectNode();
     variables.set("query", query);
     return graphql("GetEntitlements", GraphqlDocuments.GET_ENTITLEMENTS, variables, data -> data.path("entitlements"));
   }
 
   public CompletableFuture<UsageMeasurement> reportUsage(UsageReport report) {
-    ObjectNode variables = json.createObjectNode();
+    ObjectNode variables = StiggJson.mapper().createObjectNode();
     variables.set("input", usageInput(report));
     return graphql("ReportUsage", GraphqlDocuments.REPORT_USAGE, variables,
         data -> measurement(data.path("reportUsage")));
   }
 
   public CompletableFuture<List<UsageMeasurement>> reportUsageBulk(List<UsageReport> reports) {
-    ArrayNode usages = json.createArrayNode();
+    ArrayNode usages = StiggJson.mapper().createArrayNode();
     reports.forEach(report -> usages.add(usageInput(report)));
-    ObjectNode variables = json.createObjectNode();
+    ObjectNode variables = StiggJson.mapper().createObjectNode();
     variables.putObject("input").set("usages", usages);
     return graphql("ReportUsageBulk", GraphqlDocuments.REPORT_USAGE_BULK, variables, data -> {
       List<UsageMeasurement> measurements = new ArrayList<>();
@@ -126,7 +124,7 @@ public final class StiggApiClient implements EntitlementFetcher {
   }
 
   public CompletableFuture<Void> reportEvents(List<UsageEvent> events) {
-    ArrayNode usageEvents = json.createArrayNode();
+    ArrayNode usageEvents = StiggJson.mapper().createArrayNode();
     for (UsageEvent event : events) {
       ObjectNode item = usageEvents.addObject();
       item.put("customerId", event.key().customerId());
@@ -135,16 +133,16 @@ public final class StiggApiClient implements EntitlementFetcher {
       event.key().resourceId().ifPresent(resource -> item.put("resourceId", resource));
       event.timestamp().ifPresent(time -> item.put("timestamp", time.toString()));
       if (!event.dimensions().isEmpty()) {
-        item.set("dimensions", json.valueToTree(event.dimensions()));
+        item.set("dimensions", StiggJson.mapper().valueToTree(event.dimensions()));
       }
     }
-    ObjectNode variables = json.createObjectNode();
+    ObjectNode variables = StiggJson.mapper().createObjectNode();
     variables.putObject("input").set("usageEvents", usageEvents);
     return graphql("ReportEvent", GraphqlDocuments.REPORT_EVENT, variables, data -> null);
   }
 
   private ObjectNode usageInput(UsageReport report) {
-    ObjectNode input = json.createObjectNode();
+    ObjectNode input = StiggJson.mapper().createObjectNode();
     input.put("featureId", report.featureId());
     input.put("customerId", report.key().customerId());
     report.key().resourceId().ifPresent(resource -> input.put("resourceId", resource));
@@ -152,7 +150,7 @@ public final class StiggApiClient implements EntitlementFetcher {
     report.updateBehavior().ifPresent(behavior -> input.put("updateBehavior", behavior));
     report.createdAt().ifPresent(time -> input.put("createdAt", time.toString()));
     if (!report.dimensions().isEmpty()) {
-      input.set("dimensions", json.valueToTree(report.dimensions()));
+      input.set("dimensions", StiggJson.mapper().valueToTree(report.dimensions()));
     }
     return input;
   }
@@ -178,7 +176,7 @@ public final class StiggApiClient implements EntitlementFetcher {
 
   private <T> CompletableFuture<T> graphql(String operation, String document, ObjectNode variables,
       Function<JsonNode, T> read) {
-    ObjectNode body = json.createObjectNode();
+    ObjectNode body = StiggJson.mapper().createObjectNode();
     body.put("operationName", operation);
     body.set("variables", variables);
     body.put("query", document);
@@ -234,7 +232,7 @@ public final class StiggApiClient implements EntitlementFetcher {
     }
     JsonNode root;
     try {
-      root = json.readTree(response.body());
+      root = StiggJson.mapper().readTree(response.body());
     } catch (JsonProcessingException e) {
       throw new UpstreamException(status >= 200 && status < 300 ? UpstreamException.Kind.MALFORMED
           : UpstreamException.Kind.HTTP_STATUS, operation + ": HTTP " + status + " with a body that is not JSON");
