@@ -12,9 +12,9 @@ import java.util.Optional;
  * The jars that log JSON register it as a service ({@code META-INF/services}).
  *
  * <p>Why: without it, logback searches the class path for two serialized models and two XML files,
- * then builds a pattern layout that {@code LogSetup} replaces a moment later. On a cold start that
- * is 70 ms or more of class loading, time the sidecar spends before it can serve. A
- * {@code logback-test.xml} on the class path (the modules' tests) still takes precedence.
+ * then builds a pattern layout that {@code LogSetup} replaces a moment later: about 70 ms by
+ * logback's own account on a host start without a class-data archive, before the sidecar can
+ * serve. A {@code logback-test.xml} on the class path (the modules' tests) still takes precedence.
  *
  * <p>The secrets are masked from the first line: they are read from the same environment
  * variables the jars' configuration reads.
