@@ -174,7 +174,8 @@ public final class RealtimeFeed implements AutoCloseable {
       }
     }
     for (Subscription subscription : subscriptions.values()) {
-      ObjectNode subscribe = StiggJson.mapper().createObjectNode().put("id", subscription.id()).put("type", "subscribe");
+      ObjectNode subscribe = StiggJson.mapper().createObjectNode()
+          .put("id", subscription.id()).put("type", "subscribe");
       ObjectNode payload = subscribe.putObject("payload");
       payload.putObject("variables");
       payload.putObject("extensions");

@@ -80,7 +80,8 @@ public final class StiggApiClient implements EntitlementFetcher {
     if (edgeEnabled) {
       return get("sdk-configuration", edgeUrl.toString() + "/v1/config/server-sdk-configuration.json", body -> null);
     }
-    return graphql("GetSdkConfiguration", GraphqlDocuments.GET_SDK_CONFIGURATION, StiggJson.mapper().createObjectNode(), data -> null);
+    return graphql("GetSdkConfiguration", GraphqlDocuments.GET_SDK_CONFIGURATION, StiggJson.mapper().createObjectNode(),
+        data -> null);
   }
 
   /** The entitlements of {@code key}: over Edge when enabled, unless {@code viaGraphql} is asked. */

@@ -95,6 +95,7 @@ public final class InjectionPipeline {
     };
     List<String> warnings = new ArrayList<>(usable.warning().stream().toList());
     warnings.addAll(resources.warnings());
-    return new Outcome.Injected(PodMutator.mutate(pod, spec, nativeSidecar, resources.overrides()), List.copyOf(warnings));
+    return new Outcome.Injected(PodMutator.mutate(pod, spec, nativeSidecar, resources.overrides()),
+        List.copyOf(warnings));
   }
 }

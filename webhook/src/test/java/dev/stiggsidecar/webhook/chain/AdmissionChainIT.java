@@ -151,7 +151,8 @@ class AdmissionChainIT {
   @Order(2)
   void aMemoryLimitBelowTheDefaultRequestTakesTheRequestDown() {
     String ns = namespaceWithConfig("small", "");
-    Pod stored = awaitInjected(ns, pod("small", Map.of(InjectionKeys.INJECT, "true", InjectionKeys.MEMORY_LIMIT, "96Mi")));
+    Pod stored = awaitInjected(ns,
+        pod("small", Map.of(InjectionKeys.INJECT, "true", InjectionKeys.MEMORY_LIMIT, "96Mi")));
 
     Container sidecar = stored.getSpec().getInitContainers().get(0);
     assertThat(sidecar.getResources().getLimits()).containsEntry("memory", new Quantity("96Mi"));

@@ -38,7 +38,8 @@ class ResourceOverridesTest {
 
   @Test
   void aLimitBelowTheConfiguredRequestTakesTheRequestDownWithAWarning() {
-    ResourceOverrides.Checked checked = check(Map.of(InjectionKeys.MEMORY_LIMIT, "100Mi", InjectionKeys.CPU_LIMIT, "50m"));
+    ResourceOverrides.Checked checked =
+        check(Map.of(InjectionKeys.MEMORY_LIMIT, "100Mi", InjectionKeys.CPU_LIMIT, "50m"));
 
     assertThat(checked.valid()).isTrue();
     assertThat(checked.overrides().memoryRequest()).contains("100Mi");
@@ -72,7 +73,8 @@ class ResourceOverridesTest {
     ResourceOverrides.Checked bothGiven = check(Map.of(InjectionKeys.CPU_REQUEST, "2", InjectionKeys.CPU_LIMIT, "1",
         InjectionKeys.MEMORY_REQUEST, "1Gi", InjectionKeys.MEMORY_LIMIT, "512Mi"));
     assertThat(bothGiven.problems()).hasSize(2)
-        .anySatisfy(problem -> assertThat(problem).contains(InjectionKeys.CPU_REQUEST, "annotation " + InjectionKeys.CPU_LIMIT))
+        .anySatisfy(problem -> assertThat(problem)
+            .contains(InjectionKeys.CPU_REQUEST, "annotation " + InjectionKeys.CPU_LIMIT))
         .anySatisfy(problem -> assertThat(problem).contains(InjectionKeys.MEMORY_REQUEST, "1Gi", "512Mi"));
   }
 
@@ -86,7 +88,8 @@ class ResourceOverridesTest {
 
   private static Container sidecarOf(Overrides overrides) {
     var pod = new PodBuilder().withNewMetadata().withName("checkout").withNamespace("shop").endMetadata()
-        .withNewSpec().withContainers(new ContainerBuilder().withName("app").withImage("app:1").build()).endSpec().build();
+        .withNewSpec().withContainers(new ContainerBuilder().withName("app").withImage("app:1").build()).endSpec()
+        .build();
     return PodMutator.mutate(pod, PodMutatorTest.spec(), false, overrides).getSpec().getContainers().stream()
         .filter(PodMutator::isSidecar).findFirst().orElseThrow();
   }
