@@ -7,7 +7,7 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -62,6 +62,8 @@ public final class BenchmarkMain {
   private static final String REDIS_FLOOR = "floor: raw Redis GET (Lettuce, same client)";
   /** The floor of answering a gRPC call from Redis: {@link FloorServer} given a Redis port. */
   private static final String REDIS_ANSWER_FLOOR = "floor: bare grpc-java server answering after one Redis GET";
+  /** The same on one event loop for grpc-java and Lettuce, as the sidecar runs them. */
+  private static final String REDIS_ONE_LOOP_FLOOR = REDIS_ANSWER_FLOOR + ", one event loop";
   private static final String REDIS_NO_NEAR = "Boolean hit, Redis, no near cache";
 
   private BenchmarkMain() {}
@@ -127,6 +129,10 @@ public final class BenchmarkMain {
       Process redisFloorProcess = processes.startClass("floor-redis",
           root.resolve("benchmarks/target/stigg-benchmarks.jar"), FloorServer.class.getName(), List.of(),
           List.of(String.valueOf(redisFloorPort), String.valueOf(redisPort)), FloorServer.READY);
+      int oneLoopFloorPort = Processes.freePort();
+      Process oneLoopFloorProcess = processes.startClass("floor-redis-one-loop",
+          root.resolve("benchmarks/target/stigg-benchmarks.jar"), FloorServer.class.getName(), List.of(),
+          List.of(String.valueOf(oneLoopFloorPort), String.valueOf(redisPort), FloorServer.ONE_LOOP), FloorServer.READY);
       int nearPort = Processes.freePort();
       int plainPort = Processes.freePort();
       long redisPid = ProcessCpu.child("redis-server")
@@ -145,6 +151,8 @@ public final class BenchmarkMain {
       ManagedChannel floorChannel = NettyChannelBuilder.forAddress("127.0.0.1", floorPort).usePlaintext()
           .directExecutor().build();
       ManagedChannel redisFloorChannel = NettyChannelBuilder.forAddress("127.0.0.1", redisFloorPort).usePlaintext()
+          .directExecutor().build();
+      ManagedChannel oneLoopFloorChannel = NettyChannelBuilder.forAddress("127.0.0.1", oneLoopFloorPort).usePlaintext()
           .directExecutor().build();
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext()
           .directExecutor().build();
@@ -198,6 +206,9 @@ public final class BenchmarkMain {
       hits.put(REDIS_ANSWER_FLOOR, new Scenario((done, failed) -> ClientCalls.asyncUnaryCall(
           redisFloorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty, ClosedLoop.observer(done, failed)),
           ProcessCpu.of(redisFloorProcess.pid(), redisPid)));
+      hits.put(REDIS_ONE_LOOP_FLOOR, new Scenario((done, failed) -> ClientCalls.asyncUnaryCall(
+          oneLoopFloorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty, ClosedLoop.observer(done, failed)),
+          ProcessCpu.of(oneLoopFloorProcess.pid(), redisPid)));
       RedisAsyncCommands<String, String> raw = redisConnection.async();
       hits.put(REDIS_FLOOR, new Scenario((done, failed) -> raw.get("bench:c_acme").whenComplete((value, error) -> {
         if (error == null) {
@@ -248,7 +259,9 @@ public final class BenchmarkMain {
       }
 
       if (profile.isEmpty()) {
-        notes.add(againstRedisAnswerFloor(rows));
+        notes.add(againstRedisAnswerFloor(rows, REDIS_ANSWER_FLOOR, "grpc-java and Lettuce on their own event loops"));
+        notes.add(againstRedisAnswerFloor(rows, REDIS_ONE_LOOP_FLOOR, "grpc-java and Lettuce on one event loop, as the "
+            + "sidecar runs them"));
         missOverhead = Optional.of(missOverhead(admin, api, levels, seconds, miss, sidecarCpu));
         notes.add(coalescing(sidecar, admin));
         if (!scaleSizes.isEmpty()) {
@@ -258,6 +271,7 @@ public final class BenchmarkMain {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       floorChannel.shutdownNow();
       redisFloorChannel.shutdownNow();
+      oneLoopFloorChannel.shutdownNow();
       nearChannel.shutdownNow();
       plainChannel.shutdownNow();
       redisConnection.close();
@@ -321,14 +335,14 @@ public final class BenchmarkMain {
   }
 
   /**
-   * Redis mode without the near cache against the floor of any gRPC service answering from Redis
+   * Redis mode without the near cache against a floor of any gRPC service answering from Redis
    * with grpc-java and Lettuce: what is left between the two is the sidecar's; what lies between
-   * that floor and the bare server's is the Redis round trip and the crossings between the two
-   * libraries' event loops.
+   * that floor and the bare server's is the Redis round trip and, on separate loops, the crossings
+   * between the two libraries' threads.
    */
-  private static String againstRedisAnswerFloor(List<Report.Row> rows) {
+  private static String againstRedisAnswerFloor(List<Report.Row> rows, String floorScenario, String floorIs) {
     Map<Integer, Report.Row> floors = new LinkedHashMap<>();
-    rows.stream().filter(row -> row.scenario().equals(REDIS_ANSWER_FLOOR)).forEach(row -> floors.put(row.concurrency(), row));
+    rows.stream().filter(row -> row.scenario().equals(floorScenario)).forEach(row -> floors.put(row.concurrency(), row));
     List<String> levels = new ArrayList<>();
     rows.stream().filter(row -> row.scenario().equals(REDIS_NO_NEAR) && floors.containsKey(row.concurrency()))
         .forEach(row -> {
@@ -337,8 +351,8 @@ public final class BenchmarkMain {
               row.throughput() / floor.throughput(), row.p99() / floor.p99(),
               row.serverCpuMicros() / floor.serverCpuMicros()));
         });
-    return "Redis without the near cache against \"" + REDIS_ANSWER_FLOOR + "\" (grpc-java and Lettuce, no sidecar "
-        + "code; both rows' CPU includes Redis's): " + String.join("; ", levels) + ".";
+    return "Redis without the near cache against \"" + floorScenario + "\" (" + floorIs + ", no sidecar code; both "
+        + "rows' CPU includes Redis's): " + String.join("; ", levels) + ".";
   }
 
   /** {@code scale [--scale 10000,100000,1000000] [--seconds 3]}: only the growth table, to {@code results/scale.md}. */

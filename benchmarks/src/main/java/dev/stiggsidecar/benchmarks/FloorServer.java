@@ -5,13 +5,28 @@ import dev.stiggsidecar.logging.LogSetup;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The floor of a hit: a bare grpc-java server, in a JVM of its own with the sidecar's JVM settings,
@@ -20,17 +35,20 @@ import java.util.List;
  * above this on a cache hit is the sidecar's.
  *
  * <p>Given a Redis port, the same method answers only once a Lettuce {@code GET} of {@link #REDIS_KEY}
- * has: the floor of any gRPC service that answers from Redis with these two libraries, which run
- * separate event loops (grpc-java's shaded Netty, Lettuce's own), so each call crosses from one to
- * the other and back. The sidecar's Redis mode without its near cache is measured against it.
+ * has: the floor of any gRPC service that answers from Redis with these two libraries. By default
+ * each library runs its own event loops, as they do when combined without care, so each call
+ * crosses from one thread to the other and back. With {@value #ONE_LOOP}, both run on one loop, as
+ * the sidecar runs them. The sidecar's Redis mode without its near cache is measured against both.
  *
- * <p>{@code java -cp stigg-benchmarks.jar dev.stiggsidecar.benchmarks.FloorServer <port> [<redis-port>]}
+ * <p>{@code java -cp stigg-benchmarks.jar dev.stiggsidecar.benchmarks.FloorServer <port> [<redis-port> [one-loop]]}
  */
 public final class FloorServer {
 
   /** The method's name, for the load generator. */
   public static final String METHOD = "bench.Floor/Empty";
   static final String READY = "floor server is ready";
+  /** The argument that puts grpc-java and Lettuce on one event loop. */
+  static final String ONE_LOOP = "one-loop";
   /** The key the Redis floor reads: a customer map of the benchmark's Redis-mode sidecars. */
   static final String REDIS_KEY = "bench:c_acme";
   /** {@code google.protobuf.Empty} both ways, through grpc-java's protobuf marshaller as generated stubs use. */
@@ -44,29 +62,78 @@ public final class FloorServer {
   public static void main(String[] args) throws Exception {
     // Netty and gRPC log every frame at debug level; the floor must not pay for that.
     LogSetup.configure("warn", List.of());
-    Empty empty = Empty.getDefaultInstance();
-    ServerCalls.UnaryMethod<Empty, Empty> method = (request, response) -> {
-      response.onNext(empty);
-      response.onCompleted();
-    };
-    if (args.length > 1) {
-      RedisAsyncCommands<String, String> redis = RedisClient.create("redis://127.0.0.1:" + args[1]).connect().async();
-      method = (request, response) -> redis.get(REDIS_KEY).whenComplete((value, error) -> {
-        if (error == null) {
-          response.onNext(empty);
-          response.onCompleted();
-        } else {
-          response.onError(error);
-        }
-      });
+    InetSocketAddress address = new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]));
+    Server server;
+    if (args.length > 2 && args[2].equals(ONE_LOOP)) {
+      server = oneLoop(address, Integer.parseInt(args[1]));
+    } else {
+      Empty empty = Empty.getDefaultInstance();
+      ServerCalls.UnaryMethod<Empty, Empty> method = args.length > 1
+          ? afterGet(RedisClient.create("redis://127.0.0.1:" + args[1]).connect().async())
+          : (request, response) -> {
+            response.onNext(empty);
+            response.onCompleted();
+          };
+      server = NettyServerBuilder.forAddress(address).directExecutor().addService(service(method)).build();
     }
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])))
-        .directExecutor()
-        .addService(ServerServiceDefinition.builder("bench.Floor")
-            .addMethod(EMPTY, ServerCalls.asyncUnaryCall(method))
-            .build())
-        .build().start();
+    server.start();
     System.out.println(READY);
     server.awaitTermination();
+  }
+
+  /**
+   * The method answering after a {@code GET}, with grpc-java and Lettuce on one event loop as the
+   * sidecar runs them: the listening socket, the accepted connection and the Redis connection on
+   * one thread, so that no call changes threads.
+   */
+  private static Server oneLoop(InetSocketAddress address, int redisPort) throws IOException {
+    boolean epoll = Epoll.isAvailable();
+    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    ClientResources resources = DefaultClientResources.builder().eventLoopGroupProvider(new EventLoopGroupProvider() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T extends EventLoopGroup> T allocate(Class<T> type) {
+        return (T) loop;
+      }
+
+      @Override
+      public int threadPoolSize() {
+        return 1;
+      }
+
+      @Override
+      public Future<Boolean> release(EventExecutorGroup group, long quietPeriod, long timeout, TimeUnit unit) {
+        return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+      }
+
+      @Override
+      public Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit unit) {
+        return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+      }
+    }).build();
+    RedisAsyncCommands<String, String> redis = RedisClient.create(resources, "redis://127.0.0.1:" + redisPort)
+        .connect().async();
+    return NettyServerBuilder.forAddress(address)
+        .channelType(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .bossEventLoopGroup(loop).workerEventLoopGroup(loop)
+        .directExecutor()
+        .addService(service(afterGet(redis)))
+        .build();
+  }
+
+  private static ServerCalls.UnaryMethod<Empty, Empty> afterGet(RedisAsyncCommands<String, String> redis) {
+    Empty empty = Empty.getDefaultInstance();
+    return (request, response) -> redis.get(REDIS_KEY).whenComplete((value, error) -> {
+      if (error == null) {
+        response.onNext(empty);
+        response.onCompleted();
+      } else {
+        response.onError(error);
+      }
+    });
+  }
+
+  private static ServerServiceDefinition service(ServerCalls.UnaryMethod<Empty, Empty> method) {
+    return ServerServiceDefinition.builder("bench.Floor").addMethod(EMPTY, ServerCalls.asyncUnaryCall(method)).build();
   }
 }

@@ -2,7 +2,7 @@ package dev.stiggsidecar.benchmarks;
 
 import dev.stiggsidecar.emulator.AdminClient;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.stigg.sidecar.proto.v1.GetBooleanEntitlementRequest;
 import io.stigg.sidecar.proto.v1.SidecarServiceGrpc;
 import java.io.IOException;

@@ -26,7 +26,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.stigg.sidecar.proto.v1.GetBooleanEntitlementRequest;
 import io.stigg.sidecar.proto.v1.ReportUsageRequest;
 import io.stigg.sidecar.proto.v1.SidecarServiceGrpc;

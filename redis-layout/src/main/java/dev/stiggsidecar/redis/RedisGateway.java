@@ -15,6 +15,7 @@ import io.lettuce.core.api.push.PushListener;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,8 @@ public final class RedisGateway implements AutoCloseable {
   private static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
 
   private final RedisClient client;
+  /** Lettuce's resources when they run on a shared loop: the client does not shut down resources it was given. */
+  private final Optional<ClientResources> sharedLoopResources;
   private final RedisURI uri;
   private final ScheduledExecutorService scheduler;
   private final Optional<BiConsumer<String, String>> messages;
@@ -61,25 +64,31 @@ public final class RedisGateway implements AutoCloseable {
     DISCONNECTED
   }
 
-  /** Connections for a writer: commands only, no near cache to keep coherent. */
+  /** Connections for a writer: commands only, no near cache to keep coherent, on Lettuce's own threads. */
   public RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler) {
-    this(settings, scheduler, Optional.empty(), Optional.empty());
+    this(settings, scheduler, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /**
    * @param messages receives every message on the channels the pub/sub connection subscribes to;
    *     empty opens no pub/sub connection
    * @param near the near cache to keep coherent with {@code CLIENT TRACKING}, if enabled
+   * @param loop the event loop to run both connections on; empty runs them on Lettuce's own threads
    */
   public RedisGateway(RedisSettings settings, ScheduledExecutorService scheduler,
-      Optional<BiConsumer<String, String>> messages, Optional<TrackedReads> near) {
+      Optional<BiConsumer<String, String>> messages, Optional<TrackedReads> near, Optional<SharedEventLoop> loop) {
     RedisURI.Builder builder = RedisURI.builder().withHost(settings.host()).withPort(settings.port())
         .withDatabase(settings.database()).withSsl(settings.tls()).withTimeout(COMMAND_TIMEOUT);
     settings.password().ifPresent(password -> settings.username().ifPresentOrElse(
         username -> builder.withAuthentication(username, password.toCharArray()),
         () -> builder.withPassword(password.toCharArray())));
     this.uri = builder.build();
-    this.client = RedisClient.create();
+    this.sharedLoopResources = loop.flatMap(SharedLoopResources::on);
+    if (loop.isPresent() && sharedLoopResources.isEmpty()) {
+      log.info("Redis connections run on threads of their own: Lettuce opens {} channels, the shared event loop "
+          + "takes {}", SharedLoopResources.lettuceChannel().getSimpleName(), loop.get().socketChannel().getSimpleName());
+    }
+    this.client = sharedLoopResources.map(RedisClient::create).orElseGet(RedisClient::create);
     this.client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -241,6 +250,7 @@ public final class RedisGateway implements AutoCloseable {
       connection.close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    sharedLoopResources.ifPresent(resources -> resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS));
   }
 
   /** Lettuce wraps the cause (refused, WRONGPASS, timeout) in generic connection exceptions. */

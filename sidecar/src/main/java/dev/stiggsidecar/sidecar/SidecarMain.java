@@ -15,15 +15,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class SidecarMain {
 
-  /** grpc-java's shaded Netty reads its leak detection level from this property when first loaded. */
-  private static final String LEAK_DETECTION = "io.grpc.netty.shaded.io.netty.leakDetection.level";
+  /** Netty reads its leak detection level from this property when first loaded. */
+  private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
 
   private SidecarMain() {}
 
   public static void main(String[] args) {
     // Netty's default leak detection records a stack trace for one buffer allocation in 128; on a
     // cache hit that cost about 4% of the server's CPU, as much as the sidecar's own work. The
-    // buffers are grpc-java's, not ours: it stays available with -D<property>=simple.
+    // buffers are grpc-java's and Lettuce's, not ours: it stays available with -D<property>=simple.
     if (System.getProperty(LEAK_DETECTION) == null) {
       System.setProperty(LEAK_DETECTION, "disabled");
     }

@@ -17,6 +17,7 @@ import dev.stiggsidecar.sidecar.grpc.SidecarGrpcService;
 import dev.stiggsidecar.sidecar.health.Readiness;
 import dev.stiggsidecar.sidecar.metrics.SidecarMetrics;
 import dev.stiggsidecar.sidecar.realtime.RealtimeUpdates;
+import dev.stiggsidecar.sidecar.transport.EventLoops;
 import dev.stiggsidecar.sidecar.usage.OfflineUsageReporter;
 import dev.stiggsidecar.sidecar.usage.StiggUsageReporter;
 import dev.stiggsidecar.sidecar.usage.UsageReporter;
@@ -66,6 +67,7 @@ public final class SidecarRuntime implements AutoCloseable {
   private final Optional<RealtimeFeed> feed;
   private final Optional<RedisGateway> redis;
   private final Readiness readiness;
+  private final EventLoops loops = EventLoops.forThisMachine();
   private final SidecarGrpcServer grpc;
   private final OpsHttpServer ops;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -108,8 +110,8 @@ public final class SidecarRuntime implements AutoCloseable {
         RedisSettings settings = config.redis().get();
         CachingEntitlementStore whileRedisIsUnusable = new CachingEntitlementStore(cache, client, metrics, clock,
             System::nanoTime, config.maxStaleness(), scheduler, config.revalidationRate());
-        RedisEntitlementStore redisStore = new RedisEntitlementStore(settings, scheduler, cache, whileRedisIsUnusable,
-            json, client, metrics, clock, config.upstreamTimeout(), config.cacheMaxSizeBytes() / 4);
+        RedisEntitlementStore redisStore = new RedisEntitlementStore(settings, loops.forRedis(), scheduler, cache,
+            whileRedisIsUnusable, json, client, metrics, clock, config.upstreamTimeout(), config.cacheMaxSizeBytes() / 4);
         store = redisStore;
         redis = Optional.of(redisStore.gateway());
       } else {
@@ -140,7 +142,7 @@ public final class SidecarRuntime implements AutoCloseable {
         () -> f.state() == RealtimeFeed.State.CONNECTED ? 1 : 0));
     SidecarGrpcService service = new SidecarGrpcService(store, new DecisionEngine(new Fallbacks(config.fallbacks())),
         usage, metrics, clock, config.offline());
-    grpc = new SidecarGrpcServer(new InetSocketAddress(config.grpcBindAddress(), config.grpcPort()), service,
+    grpc = new SidecarGrpcServer(new InetSocketAddress(config.grpcBindAddress(), config.grpcPort()), loops, service,
         new GrpcCallMetrics(metrics.registry()), config.shutdownGrace());
     ops = new OpsHttpServer(new InetSocketAddress(config.httpBindAddress(), config.httpPort()), Map.of(
         "/livez", () -> OpsHttpServer.Answer.json(200, "{\"status\":\"UP\"}"),
@@ -282,6 +284,7 @@ public final class SidecarRuntime implements AutoCloseable {
     }
     feed.ifPresent(RealtimeFeed::close);
     redis.ifPresent(RedisGateway::close);
+    loops.close();
     ops.close();
     scheduler.shutdownNow();
     metrics.close();

@@ -3,7 +3,7 @@ package dev.stiggsidecar.sidecar;
 import dev.stiggsidecar.sidecar.config.ConfigLoader;
 import dev.stiggsidecar.sidecar.config.SidecarConfig;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.stigg.sidecar.proto.v1.SidecarServiceGrpc;
 import java.io.IOException;
 import java.net.URI;

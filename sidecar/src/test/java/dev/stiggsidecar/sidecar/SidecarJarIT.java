@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stiggsidecar.emulator.EmulatorSettings;
 import dev.stiggsidecar.emulator.StiggEmulator;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.stigg.sidecar.proto.v1.GetMeteredEntitlementRequest;
 import io.stigg.sidecar.proto.v1.SidecarServiceGrpc;
 import java.net.ServerSocket;

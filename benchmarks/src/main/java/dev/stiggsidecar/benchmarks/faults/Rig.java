@@ -9,7 +9,7 @@ import dev.stiggsidecar.redistest.RedisProcess;
 import dev.stiggsidecar.sidecar.SidecarRuntime;
 import dev.stiggsidecar.sidecar.config.ConfigLoader;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -4,7 +4,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.stigg.sidecar.proto.v1.BooleanEntitlementOptions;
 import io.stigg.sidecar.proto.v1.EnumEntitlementOptions;
 import io.stigg.sidecar.proto.v1.GetBooleanEntitlementRequest;

@@ -8,6 +8,7 @@ import dev.stiggsidecar.redis.RedisGateway;
 import dev.stiggsidecar.redis.RedisKeys;
 import dev.stiggsidecar.redis.RedisSettings;
 import dev.stiggsidecar.redis.RedisValues;
+import dev.stiggsidecar.redis.SharedEventLoop;
 import dev.stiggsidecar.redis.TrackedReads;
 import dev.stiggsidecar.sidecar.cache.EntitlementCache;
 import dev.stiggsidecar.sidecar.cache.EntitlementStore;
@@ -90,20 +91,23 @@ public final class RedisEntitlementStore implements EntitlementStore {
   private volatile boolean readFailed;
 
   /**
+   * @param loop the event loop the gRPC server's first connection is served on: a check that reads
+   *     Redis then runs on one thread from request to response
    * @param local the in-process cache: near copies of Redis ({@code REDIS_NEAR_CACHE}) and what
    *     {@code whileRedisIsUnusable} caches
    * @param whileRedisIsUnusable an in-memory store over {@code local}, for while Redis cannot be read
    * @param decodedBytes the heap the last decoding of each map read may hold ({@link DecodedMaps})
    */
-  public RedisEntitlementStore(RedisSettings settings, ScheduledExecutorService scheduler, EntitlementCache local,
-      EntitlementStore whileRedisIsUnusable, EntitlementJson json, StiggApiClient upstream,
+  public RedisEntitlementStore(RedisSettings settings, SharedEventLoop loop, ScheduledExecutorService scheduler,
+      EntitlementCache local, EntitlementStore whileRedisIsUnusable, EntitlementJson json, StiggApiClient upstream,
       SidecarMetrics metrics, Clock clock, Duration upstreamTimeout, long decodedBytes) {
     this.decodedMaps = new DecodedMaps(decodedBytes);
     this.signals = new RefetchSignals();
     this.local = local;
     this.near = settings.nearCache() ? Optional.of(new NearCache(local)) : Optional.empty();
     this.whileRedisIsUnusable = whileRedisIsUnusable;
-    this.redis = new RedisGateway(settings, scheduler, Optional.of(signals::deliver), near.map(TrackedReads.class::cast));
+    this.redis = new RedisGateway(settings, scheduler, Optional.of(signals::deliver), near.map(TrackedReads.class::cast),
+        Optional.of(loop));
     this.keys = new RedisKeys(settings.environmentPrefix());
     this.codec = new RedisCodec(keys, json);
     this.json = json;
