@@ -97,7 +97,9 @@ class StiggSidecarValidationTest {
         Arguments.of(KEY + "\n  injection: {rollout: Always}",
             "spec.injection.rollout: Unsupported value: \"Always\": supported values: \"Never\", \"Restart\""),
         Arguments.of(KEY + "\n  injection: {hostEnvName: 1HOST}",
-            "spec.injection.hostEnvName in body should match '^[A-Za-z_][A-Za-z0-9_]*$'"));
+            "spec.injection.hostEnvName in body should match '^[A-Za-z_][A-Za-z0-9_]*$'"),
+        Arguments.of(KEY + "\n  jvmOptions: 'Xmx64m'",
+            "spec.jvmOptions in body should match '^-\\S+( -\\S+)*$'"));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -118,7 +120,10 @@ class StiggSidecarValidationTest {
     StiggSidecar minimal = admin.resource(resource("minimal", KEY)).create();
     assertThat(minimal.getSpec()).isEqualTo(new StiggSidecarSpec(null, null,
         new SecretKeyRef("stigg-api-key", "SERVER_API_KEY"), null, null, null, null, null, null, null, null, null,
-        null, null, null, null));
+        null, null, null, null, null));
+    StiggSidecar tuned = admin.resource(resource("tuned", KEY + "\n  jvmOptions: -XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20"))
+        .create();
+    assertThat(tuned.getSpec().jvmOptions()).isEqualTo("-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20");
 
     StiggSidecar example = Serialization.unmarshal(
         Files.readString(Path.of(System.getProperty("manifests.dir"), "examples", "stiggsidecar.yaml")), StiggSidecar.class);

@@ -40,7 +40,8 @@ public record EffectiveSpec(
     Cache cache,
     Optional<PersistentCache> persistentCache,
     Optional<Standalone> standalone,
-    Injection injection) {
+    Injection injection,
+    Optional<String> jvmOptions) {
 
   public static final int DEFAULT_GRPC_PORT = 8443;
   /**
@@ -60,6 +61,9 @@ public record EffectiveSpec(
   public static final String DEFAULT_PORT_ENV = "STIGG_SIDECAR_PORT";
 
   private static final Pattern FEATURE_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:-]*$");
+  /** JVM options as JAVA_TOOL_OPTIONS takes them: separated by white space, with no quoting. */
+  private static final Pattern JVM_OPTIONS = Pattern.compile("^-\\S+( -\\S+)*$");
+  private static final int MAX_JVM_OPTIONS_LENGTH = 1024;
 
   /** Where entitlements are cached. */
   public sealed interface Cache permits MemoryCache, RedisCache {}
@@ -119,6 +123,11 @@ public record EffectiveSpec(
         fallbacks.put(featureId, fallback);
       }
     });
+    Optional<String> jvmOptions = Optional.ofNullable(spec.jvmOptions()).filter(options -> !options.isBlank());
+    jvmOptions.filter(options -> options.length() > MAX_JVM_OPTIONS_LENGTH || !JVM_OPTIONS.matcher(options).matches())
+        .ifPresent(options -> problems.add("spec.jvmOptions: \"" + options + "\" is not JVM options separated by single "
+            + "spaces, each starting with - (such as \"-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20\"), at most "
+            + MAX_JVM_OPTIONS_LENGTH + " characters"));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
@@ -153,7 +162,8 @@ public record EffectiveSpec(
             Objects.requireNonNullElse(injection.nativeSidecar(), NativeSidecarMode.Auto),
             orDefault(injection.hostEnvName(), DEFAULT_HOST_ENV),
             orDefault(injection.portEnvName(), DEFAULT_PORT_ENV),
-            Objects.requireNonNullElse(injection.rollout(), RolloutPolicy.Never)));
+            Objects.requireNonNullElse(injection.rollout(), RolloutPolicy.Never)),
+        jvmOptions);
   }
 
   /** The managed Redis, when the operator runs one. */

@@ -3,7 +3,9 @@ package dev.stiggsidecar.api.model;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.Map;
@@ -56,7 +58,13 @@ public record StiggSidecarSpec(
     @JsonPropertyDescription("Standalone sidecar Deployment and Service.")
     StandaloneSpec standalone,
     @JsonPropertyDescription("Settings the injection webhook uses.")
-    InjectionSpec injection) {
+    InjectionSpec injection,
+    @Size(max = 1024)
+    @Pattern("^-\\S+( -\\S+)*$")
+    @JsonPropertyDescription("JVM options for the sidecar container (JAVA_TOOL_OPTIONS), separated by single spaces, "
+        + "such as \"-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20\"; the image's own entry-point flags take precedence. "
+        + "Default none.")
+    String jvmOptions) {
 
   /** Kubernetes image pull policies. */
   public enum PullPolicy { Always, IfNotPresent, Never }

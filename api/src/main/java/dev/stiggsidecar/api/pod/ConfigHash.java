@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * A short digest of everything that shapes an injected sidecar: its environment, image, Secret
- * references, ports, resources, and how it is injected (native or classic, the env names given to
+ * references, JVM options, ports, resources, and how it is injected (native or classic, the env names given to
  * the app). Pods injected under another hash are outdated, and with {@code rollout: Restart} their
  * workloads restart; so the digest is taken over an explicit, sorted text of those values, never
  * over a library's {@code toString()}, which an upgrade could change and so restart every workload.
@@ -29,6 +29,8 @@ public final class ConfigHash {
         .append(env.getValueFrom().getSecretKeyRef().getKey()).append('\n'));
     canonical.append("image=").append(spec.image()).append('\n')
         .append("pullPolicy=").append(spec.imagePullPolicy()).append('\n');
+    // Only when set: a hash taken before the field existed stays the same.
+    spec.jvmOptions().ifPresent(options -> canonical.append("jvmOptions=").append(options).append('\n'));
     quantities(canonical, "requests", spec.resources().getRequests());
     quantities(canonical, "limits", spec.resources().getLimits());
     canonical.append("nativeSidecar=").append(spec.injection().nativeSidecar().name()).append('\n')

@@ -26,6 +26,8 @@ import java.util.List;
 public final class SidecarContainerRenderer {
 
   public static final String TMP_VOLUME = "stigg-sidecar-tmp";
+  /** Read by every JVM at start, before the options on its command line (which win where both set one). */
+  public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
   private SidecarContainerRenderer() {}
 
@@ -36,6 +38,8 @@ public final class SidecarContainerRenderer {
   public static Container render(EffectiveSpec spec, String grpcBindAddress) {
     List<EnvVar> env = new ArrayList<>(SidecarEnvironment.secretEnv(spec));
     env.add(new EnvVarBuilder().withName(SidecarEnv.GRPC_BIND_ADDRESS).withValue(grpcBindAddress).build());
+    // On the container rather than in the ConfigMap, which the persistent cache loads too.
+    spec.jvmOptions().ifPresent(options -> env.add(new EnvVarBuilder().withName(JAVA_TOOL_OPTIONS).withValue(options).build()));
     return new ContainerBuilder()
         .withName(InjectionKeys.CONTAINER_NAME)
         .withImage(spec.image())

@@ -20,7 +20,7 @@ class EffectiveSpecTest {
 
   static StiggSidecarSpec minimal() {
     return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg", "SERVER_API_KEY"), null, null, null, null,
-        null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null);
   }
 
   @Test
@@ -48,10 +48,12 @@ class EffectiveSpecTest {
     StiggSidecarSpec spec = new StiggSidecarSpec(null, null, null, null, null, null, null, null, null, null, null,
         Map.of("bad id", new FallbackEntitlement(true, null, null, null, null)),
         new CacheSpec(new MemoryCacheSpec(null), new RedisCacheSpec(null, null, "", null)),
-        new PersistentCacheSpec(true, null, null, null), null, null);
+        new PersistentCacheSpec(true, null, null, null), null, null, "-XX:MaxNewSize=16m Xss1m");
     assertThatThrownBy(() -> EffectiveSpec.of(resource(spec), DEFAULTS))
         .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
             "spec.apiKeySecretRef: name and key of the Secret holding the Stigg server API key are required",
+            "spec.jvmOptions: \"-XX:MaxNewSize=16m Xss1m\" is not JVM options separated by single spaces, each "
+                + "starting with - (such as \"-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20\"), at most 1024 characters",
             "spec.cache: set either memory or redis, not both",
             "spec.cache.redis.keyPrefix: required; every writer of this Redis must use the same prefix",
             "spec.cache.redis: set exactly one of managed: {} or external: {host: ...}",
@@ -61,7 +63,7 @@ class EffectiveSpecTest {
   @Test
   void persistentCacheNeedsRedis() {
     StiggSidecarSpec spec = new StiggSidecarSpec(null, null, new SecretKeyRef("s", "k"), null, null, null, null, null,
-        null, null, null, null, null, new PersistentCacheSpec(true, null, null, null), null, null);
+        null, null, null, null, null, new PersistentCacheSpec(true, null, null, null), null, null, null);
     assertThatThrownBy(() -> EffectiveSpec.of(resource(spec), DEFAULTS))
         .hasMessageContaining("spec.persistentCache.enabled: needs spec.cache.redis");
   }

@@ -25,7 +25,7 @@ class PodPiecesTest {
 
   private static StiggSidecarSpec spec(CacheSpec cache, Map<String, FallbackEntitlement> fallbacks) {
     return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg", "SERVER_API_KEY"), null, null, null, null,
-        null, "http://stigg-emulator:8080", null, null, fallbacks, cache, null, null, null);
+        null, "http://stigg-emulator:8080", null, null, fallbacks, cache, null, null, null, null);
   }
 
   /**
@@ -43,9 +43,9 @@ class PodPiecesTest {
   void howOutdatedPodsAreHandledIsNotPartOfTheirConfiguration() {
     StiggSidecarSpec base = spec(MANAGED, Map.of());
     StiggSidecarSpec restarting = new StiggSidecarSpec(null, null, base.apiKeySecretRef(), null, null, null, null, null,
-        base.apiUrl(), null, null, Map.of(), MANAGED, null, null, new InjectionSpec(null, null, null, InjectionSpec.RolloutPolicy.Restart));
+        base.apiUrl(), null, null, Map.of(), MANAGED, null, null, new InjectionSpec(null, null, null, InjectionSpec.RolloutPolicy.Restart), null);
     StiggSidecarSpec classic = new StiggSidecarSpec(null, null, base.apiKeySecretRef(), null, null, null, null, null,
-        base.apiUrl(), null, null, Map.of(), MANAGED, null, null, new InjectionSpec(InjectionSpec.NativeSidecarMode.Never, null, null, null));
+        base.apiUrl(), null, null, Map.of(), MANAGED, null, null, new InjectionSpec(InjectionSpec.NativeSidecarMode.Never, null, null, null), null);
     String hash = ConfigHash.of(ObjectsFixture.effective(base));
     assertThat(ConfigHash.of(ObjectsFixture.effective(restarting))).isEqualTo(hash);
     assertThat(ConfigHash.of(ObjectsFixture.effective(classic))).isNotEqualTo(hash);
@@ -58,6 +58,23 @@ class PodPiecesTest {
     assertThat(ConfigHash.of(ObjectsFixture.effective(spec(EXTERNAL, Map.of())))).isNotEqualTo(base);
     assertThat(ConfigHash.of(ObjectsFixture.effective(spec(MANAGED,
         Map.of("a", new FallbackEntitlement(true, null, null, null, null)))))).isNotEqualTo(base);
+  }
+
+  @Test
+  void jvmOptionsReachOnlyTheSidecarContainerAndShapeItsHash() {
+    StiggSidecarSpec base = spec(MANAGED, Map.of());
+    StiggSidecarSpec tuned = new StiggSidecarSpec(null, null, base.apiKeySecretRef(), null, null, null, null, null,
+        base.apiUrl(), null, null, Map.of(), MANAGED, null, null, null,
+        "-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20");
+
+    Container container = SidecarContainerRenderer.render(ObjectsFixture.effective(tuned), "127.0.0.1");
+    assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+        .contains(org.assertj.core.groups.Tuple.tuple("JAVA_TOOL_OPTIONS", "-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20"));
+    assertThat(SidecarEnvironment.configData(ObjectsFixture.effective(tuned)))
+        .as("the ConfigMap, which the persistent cache loads too").doesNotContainKey("JAVA_TOOL_OPTIONS");
+    assertThat(SidecarContainerRenderer.render(ObjectsFixture.effective(base), "127.0.0.1").getEnv())
+        .extracting(EnvVar::getName).doesNotContain("JAVA_TOOL_OPTIONS");
+    assertThat(ConfigHash.of(ObjectsFixture.effective(tuned))).isNotEqualTo(ConfigHash.of(ObjectsFixture.effective(base)));
   }
 
   @Test

@@ -377,7 +377,7 @@ class StiggSidecarReconcilerTest {
 
     StiggSidecarSpec spec = spec(null, null, null, Map.of());
     create(new StiggSidecarSpec(null, null, spec.apiKeySecretRef(), null, null, null, null, null, null, null, null,
-        Map.of(), null, null, null, new InjectionSpec(null, null, null, InjectionSpec.RolloutPolicy.Restart)));
+        Map.of(), null, null, null, new InjectionSpec(null, null, null, InjectionSpec.RolloutPolicy.Restart), null));
 
     StiggSidecarStatus status = awaitStatus(s -> s.lastRolloutTime() != null);
     assertThat(status.injectedPods().outdated()).isEqualTo(1);
@@ -397,7 +397,7 @@ class StiggSidecarReconcilerTest {
   private static StiggSidecarSpec spec(CacheSpec cache, PersistentCacheSpec persistentCache, StandaloneSpec standalone,
       Map<String, FallbackEntitlement> fallbacks) {
     return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg-api-key", "SERVER_API_KEY"), null, null, null,
-        null, null, null, null, null, fallbacks, cache, persistentCache, standalone, null);
+        null, null, null, null, null, fallbacks, cache, persistentCache, standalone, null, null);
   }
 
   private void create(StiggSidecarSpec spec) {

@@ -39,12 +39,12 @@ class RenderersTest {
   private static StiggSidecarSpec spec(CacheSpec cache, Map<String, FallbackEntitlement> fallbacks) {
     return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg", "SERVER_API_KEY"), null, null, null, null,
         null, "http://stigg-emulator:8080", null, null, fallbacks, cache, new PersistentCacheSpec(true, 2, null, null),
-        new StandaloneSpec(true, 3, null), null);
+        new StandaloneSpec(true, 3, null), null, null);
   }
 
   private static StiggSidecarSpec spec(CacheSpec cache, StandaloneSpec standalone) {
     return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg", "SERVER_API_KEY"), null, null, null, null,
-        null, null, null, null, Map.of(), cache, null, standalone, null);
+        null, null, null, null, Map.of(), cache, null, standalone, null, null);
   }
 
   private static EffectiveSpec effective(StiggSidecarSpec spec) {

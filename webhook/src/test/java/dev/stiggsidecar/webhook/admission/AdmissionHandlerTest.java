@@ -121,7 +121,7 @@ class AdmissionHandlerTest {
   void aPodRestartedForAConfigurationTheCacheLacksIsInjectedFromTheServersView() throws Exception {
     StiggSidecar updated = resource("default");
     updated.setSpec(new StiggSidecarSpec("sidecar:2", null, new SecretKeyRef("stigg-api-key", "SERVER_API_KEY"), null,
-        null, null, null, null, null, null, null, null, null, null, null, null));
+        null, null, null, null, null, null, null, null, null, null, null, null, null));
     String updatedHash = ConfigHash.of(EffectiveSpec.of(updated, DEFAULTS));
     List<String> serverReads = new ArrayList<>();
     AdmissionHandler handler = handler(new StiggSidecarLookup() {
@@ -194,7 +194,7 @@ class AdmissionHandlerTest {
     StiggSidecar resource = new StiggSidecar();
     resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").build());
     resource.setSpec(new StiggSidecarSpec(null, null, new SecretKeyRef("stigg-api-key", "SERVER_API_KEY"), null, null,
-        null, null, null, null, null, null, null, null, null, null, null));
+        null, null, null, null, null, null, null, null, null, null, null, null));
     return resource;
   }
 }

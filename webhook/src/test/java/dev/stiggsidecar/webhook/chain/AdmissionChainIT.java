@@ -2,6 +2,7 @@ package dev.stiggsidecar.webhook.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.stiggsidecar.api.model.EffectiveSpec;
@@ -109,12 +110,20 @@ class AdmissionChainIT {
     assertThat(stored.getMetadata().getAnnotations()).containsEntry(InjectionKeys.STATUS, "injected")
         .containsKey(InjectionKeys.CONFIG_HASH);
 
-    // Classic mode: the sidecar is the last regular container, and still a valid pod.
-    String classic = namespaceWithConfig("classic", "injection: {nativeSidecar: Never}");
+    assertThat(sidecar.getEnv()).extracting(EnvVar::getName).doesNotContain("JAVA_TOOL_OPTIONS");
+
+    // Classic mode: the sidecar is the last regular container, and still a valid pod; JVM options
+    // reach the sidecar container only.
+    String classic = namespaceWithConfig("classic",
+        "injection: {nativeSidecar: Never}\njvmOptions: -XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20");
     Pod classicPod = awaitInjected(classic, pod("checkout", Map.of(InjectionKeys.INJECT, "true")));
     assertThat(classicPod.getSpec().getContainers()).extracting(Container::getName)
         .containsExactly("app", InjectionKeys.CONTAINER_NAME);
     assertThat(classicPod.getMetadata().getAnnotations()).containsEntry("kubectl.kubernetes.io/default-container", "app");
+    assertThat(classicPod.getSpec().getContainers().get(1).getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+        .contains(tuple("JAVA_TOOL_OPTIONS", "-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20"));
+    assertThat(classicPod.getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName)
+        .doesNotContain("JAVA_TOOL_OPTIONS");
     // Without overrides the sidecar takes the defaults sized from the measured footprint.
     assertThat(classicPod.getSpec().getContainers().get(1).getResources()).satisfies(resources -> {
       assertThat(resources.getRequests()).containsEntry("memory", new Quantity(EffectiveSpec.SIDECAR_MEMORY_REQUEST))

@@ -30,7 +30,7 @@ class PodMutatorTest {
     StiggSidecar resource = new StiggSidecar();
     resource.setMetadata(new ObjectMetaBuilder().withName("default").withNamespace("shop").build());
     resource.setSpec(new StiggSidecarSpec(null, null, new SecretKeyRef("stigg-api-key", "SERVER_API_KEY"), null, null,
-        null, null, null, null, null, null, null, null, null, null, null));
+        null, null, null, null, null, null, null, null, null, null, null, null));
     return EffectiveSpec.of(resource, DEFAULTS);
   }
 
