@@ -125,6 +125,9 @@ class RealtimeTest {
       assertThat(credits.at("/payload/data/creditBalanceUpdated/currentBalance").asInt()).isZero();
 
       ws.send("{\"id\":\"u\",\"type\":\"complete\"}");
+      // Messages on one connection are handled in order: once the pong is back, so is the complete.
+      ws.send("{\"type\":\"ping\"}");
+      assertThat(ws.next().get("type").asText()).isEqualTo("pong");
       admin("POST", "/admin/customers/acme/usage", "{\"featureId\":\"feature-api-calls\",\"currentUsage\":13}");
       admin("POST", "/admin/packages/publish", "{\"migrationType\":\"NEW_CUSTOMERS\"}");
       assertThat(ws.next().get("id").asText()).as("completed subscription receives nothing").isEqualTo("p");
