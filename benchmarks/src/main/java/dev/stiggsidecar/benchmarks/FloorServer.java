@@ -2,6 +2,8 @@ package dev.stiggsidecar.benchmarks;
 
 import com.google.protobuf.Empty;
 import dev.stiggsidecar.logging.LogSetup;
+import dev.stiggsidecar.redis.SharedEventLoop;
+import dev.stiggsidecar.redis.SharedLoopResources;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -11,22 +13,19 @@ import io.grpc.stub.ServerCalls;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.EventExecutorGroup;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The floor of a hit: a bare grpc-java server, in a JVM of its own with the sidecar's JVM settings,
@@ -89,28 +88,10 @@ public final class FloorServer {
   private static Server oneLoop(InetSocketAddress address, int redisPort) throws IOException {
     boolean epoll = Epoll.isAvailable();
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    ClientResources resources = DefaultClientResources.builder().eventLoopGroupProvider(new EventLoopGroupProvider() {
-      @Override
-      @SuppressWarnings("unchecked")
-      public <T extends EventLoopGroup> T allocate(Class<T> type) {
-        return (T) loop;
-      }
-
-      @Override
-      public int threadPoolSize() {
-        return 1;
-      }
-
-      @Override
-      public Future<Boolean> release(EventExecutorGroup group, long quietPeriod, long timeout, TimeUnit unit) {
-        return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
-      }
-
-      @Override
-      public Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit unit) {
-        return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
-      }
-    }).build();
+    // The same hand-over of the loop to Lettuce as the sidecar's (wiring only, no sidecar logic).
+    ClientResources resources = SharedLoopResources.on(new SharedEventLoop((EventLoop) loop.iterator().next(),
+            epoll ? EpollSocketChannel.class : NioSocketChannel.class))
+        .orElseThrow(() -> new IllegalStateException("Lettuce picks another transport than the loop's"));
     RedisAsyncCommands<String, String> redis = RedisClient.create(resources, "redis://127.0.0.1:" + redisPort)
         .connect().async();
     return NettyServerBuilder.forAddress(address)

@@ -21,12 +21,15 @@ import java.util.concurrent.TimeUnit;
  * transport. So the loop is shared only when Lettuce's pick is the loop's; otherwise Lettuce keeps
  * its own threads, which is slower by two thread hand-offs per command but otherwise the same.
  */
-final class SharedLoopResources {
+public final class SharedLoopResources {
 
   private SharedLoopResources() {}
 
-  /** @return empty when Lettuce would open a channel of another type than the loop takes */
-  static Optional<ClientResources> on(SharedEventLoop shared) {
+  /**
+   * @return empty when Lettuce would open a channel of another type than the loop takes; the
+   *     caller shuts the resources down (a client does not shut down resources it was given)
+   */
+  public static Optional<ClientResources> on(SharedEventLoop shared) {
     if (!lettuceChannel().equals(shared.socketChannel())) {
       return Optional.empty();
     }
