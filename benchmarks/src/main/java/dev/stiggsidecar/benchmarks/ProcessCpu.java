@@ -22,11 +22,13 @@ final class ProcessCpu {
   private final List<Long> pids;
 
   /**
-   * @param cpuNanos time on a CPU
+   * @param cpuNanos time on a CPU, the JIT compiler threads left out
    * @param runs times a thread was put on a CPU: for a server thread that sleeps between calls,
    *     one per wake-up, so runs per call count the hand-offs between threads a call costs
+   * @param jitNanos time on a CPU of the JIT compiler threads: while it grows, the server is still
+   *     compiling, and its compiler competes for the cores with the calls being measured
    */
-  record Sample(long cpuNanos, long runs) {}
+  record Sample(long cpuNanos, long runs, long jitNanos) {}
 
   private ProcessCpu(List<Long> pids) {
     this.pids = pids;
@@ -49,14 +51,16 @@ final class ProcessCpu {
   java.util.Optional<Sample> sample() {
     long cpu = 0;
     long runs = 0;
+    long jit = 0;
     for (long pid : pids) {
       try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
         for (Path task : (Iterable<Path>) tasks::iterator) {
           try {
+            String[] fields = Files.readString(task.resolve("schedstat")).strip().split(" ");
             if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+              jit += Long.parseLong(fields[0]);
               continue;
             }
-            String[] fields = Files.readString(task.resolve("schedstat")).strip().split(" ");
             cpu += Long.parseLong(fields[0]);
             runs += Long.parseLong(fields[2]);
           } catch (IOException | RuntimeException threadGone) {
@@ -67,6 +71,6 @@ final class ProcessCpu {
         return java.util.Optional.empty();
       }
     }
-    return java.util.Optional.of(new Sample(cpu, runs));
+    return java.util.Optional.of(new Sample(cpu, runs, jit));
   }
 }
