@@ -134,7 +134,8 @@ public final class BenchmarkMain {
       int oneLoopFloorPort = Processes.freePort();
       Process oneLoopFloorProcess = processes.startClass("floor-redis-one-loop",
           root.resolve("benchmarks/target/stigg-benchmarks.jar"), FloorServer.class.getName(), List.of(),
-          List.of(String.valueOf(oneLoopFloorPort), String.valueOf(redisPort), FloorServer.ONE_LOOP), FloorServer.READY);
+          List.of(String.valueOf(oneLoopFloorPort), String.valueOf(redisPort), FloorServer.ONE_LOOP),
+          FloorServer.READY);
       int nearPort = Processes.freePort();
       int plainPort = Processes.freePort();
       long redisPid = ProcessCpu.child("redis-server")
@@ -209,7 +210,8 @@ public final class BenchmarkMain {
           redisFloorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty, ClosedLoop.observer(done, failed)),
           ProcessCpu.of(redisFloorProcess.pid(), redisPid)));
       hits.put(REDIS_ONE_LOOP_FLOOR, new Scenario((done, failed) -> ClientCalls.asyncUnaryCall(
-          oneLoopFloorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty, ClosedLoop.observer(done, failed)),
+          oneLoopFloorChannel.newCall(FloorServer.EMPTY, CallOptions.DEFAULT), empty,
+          ClosedLoop.observer(done, failed)),
           ProcessCpu.of(oneLoopFloorProcess.pid(), redisPid)));
       RedisAsyncCommands<String, String> raw = redisConnection.async();
       hits.put(REDIS_FLOOR, new Scenario((done, failed) -> raw.get("bench:c_acme").whenComplete((value, error) -> {
@@ -377,7 +379,8 @@ public final class BenchmarkMain {
    */
   private static String againstRedisAnswerFloor(List<Report.Row> rows, String floorScenario, String floorIs) {
     Map<Integer, Report.Row> floors = new LinkedHashMap<>();
-    rows.stream().filter(row -> row.scenario().equals(floorScenario)).forEach(row -> floors.put(row.concurrency(), row));
+    rows.stream().filter(row -> row.scenario().equals(floorScenario))
+        .forEach(row -> floors.put(row.concurrency(), row));
     List<String> levels = new ArrayList<>();
     rows.stream().filter(row -> row.scenario().equals(REDIS_NO_NEAR) && floors.containsKey(row.concurrency()))
         .forEach(row -> {

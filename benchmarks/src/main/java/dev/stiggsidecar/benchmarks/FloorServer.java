@@ -87,7 +87,8 @@ public final class FloorServer {
    */
   private static Server oneLoop(InetSocketAddress address, int redisPort) throws IOException {
     boolean epoll = Epoll.isAvailable();
-    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1,
+        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     // The same hand-over of the loop to Lettuce as the sidecar's (wiring only, no sidecar logic).
     ClientResources resources = SharedLoopResources.on(new SharedEventLoop((EventLoop) loop.iterator().next(),
             epoll ? EpollSocketChannel.class : NioSocketChannel.class))

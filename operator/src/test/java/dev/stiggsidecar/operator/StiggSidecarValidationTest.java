@@ -121,8 +121,8 @@ class StiggSidecarValidationTest {
     assertThat(minimal.getSpec()).isEqualTo(new StiggSidecarSpec(null, null,
         new SecretKeyRef("stigg-api-key", "SERVER_API_KEY"), null, null, null, null, null, null, null, null, null,
         null, null, null, null, null));
-    StiggSidecar tuned = admin.resource(resource("tuned", KEY + "\n  jvmOptions: -XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20"))
-        .create();
+    StiggSidecar tuned = admin.resource(
+        resource("tuned", KEY + "\n  jvmOptions: -XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20")).create();
     assertThat(tuned.getSpec().jvmOptions()).isEqualTo("-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20");
 
     StiggSidecar example = Serialization.unmarshal(

@@ -42,7 +42,7 @@ public final class RedisGateway implements AutoCloseable {
   private static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
 
   private final RedisClient client;
-  /** Lettuce's resources when they run on a shared loop: the client does not shut down resources it was given. */
+  /** Lettuce's resources on a shared loop, which this gateway shuts down: a client does not shut down given ones. */
   private final Optional<ClientResources> sharedLoopResources;
   private final RedisURI uri;
   private final ScheduledExecutorService scheduler;
@@ -86,7 +86,8 @@ public final class RedisGateway implements AutoCloseable {
     this.sharedLoopResources = loop.flatMap(SharedLoopResources::on);
     if (loop.isPresent() && sharedLoopResources.isEmpty()) {
       log.info("Redis connections run on threads of their own: Lettuce opens {} channels, the shared event loop "
-          + "takes {}", SharedLoopResources.lettuceChannel().getSimpleName(), loop.get().socketChannel().getSimpleName());
+          + "takes {}", SharedLoopResources.lettuceChannel().getSimpleName(),
+          loop.get().socketChannel().getSimpleName());
     }
     this.client = sharedLoopResources.map(RedisClient::create).orElseGet(RedisClient::create);
     this.client.setOptions(ClientOptions.builder()
@@ -250,7 +251,8 @@ public final class RedisGateway implements AutoCloseable {
       connection.close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    sharedLoopResources.ifPresent(resources -> resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS));
+    sharedLoopResources.ifPresent(resources ->
+        resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS));
   }
 
   /** Lettuce wraps the cause (refused, WRONGPASS, timeout) in generic connection exceptions. */

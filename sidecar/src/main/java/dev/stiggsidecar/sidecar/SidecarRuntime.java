@@ -111,7 +111,8 @@ public final class SidecarRuntime implements AutoCloseable {
         CachingEntitlementStore whileRedisIsUnusable = new CachingEntitlementStore(cache, client, metrics, clock,
             System::nanoTime, config.maxStaleness(), scheduler, config.revalidationRate());
         RedisEntitlementStore redisStore = new RedisEntitlementStore(settings, loops.forRedis(), scheduler, cache,
-            whileRedisIsUnusable, json, client, metrics, clock, config.upstreamTimeout(), config.cacheMaxSizeBytes() / 4);
+            whileRedisIsUnusable, json, client, metrics, clock, config.upstreamTimeout(),
+            config.cacheMaxSizeBytes() / 4);
         store = redisStore;
         redis = Optional.of(redisStore.gateway());
       } else {

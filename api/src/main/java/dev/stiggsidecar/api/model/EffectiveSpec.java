@@ -125,9 +125,9 @@ public record EffectiveSpec(
     });
     Optional<String> jvmOptions = Optional.ofNullable(spec.jvmOptions()).filter(options -> !options.isBlank());
     jvmOptions.filter(options -> options.length() > MAX_JVM_OPTIONS_LENGTH || !JVM_OPTIONS.matcher(options).matches())
-        .ifPresent(options -> problems.add("spec.jvmOptions: \"" + options + "\" is not JVM options separated by single "
-            + "spaces, each starting with - (such as \"-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20\"), at most "
-            + MAX_JVM_OPTIONS_LENGTH + " characters"));
+        .ifPresent(options -> problems.add("spec.jvmOptions: \"" + options + "\" is not JVM options separated "
+            + "by single spaces, each starting with - (such as \"-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20\"), at "
+            + "most " + MAX_JVM_OPTIONS_LENGTH + " characters"));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }

@@ -39,7 +39,8 @@ public final class SidecarContainerRenderer {
     List<EnvVar> env = new ArrayList<>(SidecarEnvironment.secretEnv(spec));
     env.add(new EnvVarBuilder().withName(SidecarEnv.GRPC_BIND_ADDRESS).withValue(grpcBindAddress).build());
     // On the container rather than in the ConfigMap, which the persistent cache loads too.
-    spec.jvmOptions().ifPresent(options -> env.add(new EnvVarBuilder().withName(JAVA_TOOL_OPTIONS).withValue(options).build()));
+    spec.jvmOptions().ifPresent(options ->
+        env.add(new EnvVarBuilder().withName(JAVA_TOOL_OPTIONS).withValue(options).build()));
     return new ContainerBuilder()
         .withName(InjectionKeys.CONTAINER_NAME)
         .withImage(spec.image())

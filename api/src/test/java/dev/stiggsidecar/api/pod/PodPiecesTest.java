@@ -69,12 +69,14 @@ class PodPiecesTest {
 
     Container container = SidecarContainerRenderer.render(ObjectsFixture.effective(tuned), "127.0.0.1");
     assertThat(container.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
-        .contains(org.assertj.core.groups.Tuple.tuple("JAVA_TOOL_OPTIONS", "-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20"));
+        .contains(org.assertj.core.groups.Tuple.tuple("JAVA_TOOL_OPTIONS",
+            "-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20"));
     assertThat(SidecarEnvironment.configData(ObjectsFixture.effective(tuned)))
         .as("the ConfigMap, which the persistent cache loads too").doesNotContainKey("JAVA_TOOL_OPTIONS");
     assertThat(SidecarContainerRenderer.render(ObjectsFixture.effective(base), "127.0.0.1").getEnv())
         .extracting(EnvVar::getName).doesNotContain("JAVA_TOOL_OPTIONS");
-    assertThat(ConfigHash.of(ObjectsFixture.effective(tuned))).isNotEqualTo(ConfigHash.of(ObjectsFixture.effective(base)));
+    assertThat(ConfigHash.of(ObjectsFixture.effective(tuned)))
+        .isNotEqualTo(ConfigHash.of(ObjectsFixture.effective(base)));
   }
 
   @Test

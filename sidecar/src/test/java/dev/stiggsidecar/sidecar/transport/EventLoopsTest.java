@@ -105,7 +105,8 @@ class EventLoopsTest {
     StatefulRedisConnection<String, String> connection = commands.getStatefulConnection();
     connection.setAutoFlushCommands(false);
     try {
-      CompletableFuture<Thread> thread = commands.ping().toCompletableFuture().thenApply(pong -> Thread.currentThread());
+      CompletableFuture<Thread> thread = commands.ping().toCompletableFuture()
+          .thenApply(pong -> Thread.currentThread());
       connection.flushCommands();
       return thread.get(10, TimeUnit.SECONDS);
     } finally {

@@ -106,8 +106,8 @@ public final class RedisEntitlementStore implements EntitlementStore {
     this.local = local;
     this.near = settings.nearCache() ? Optional.of(new NearCache(local)) : Optional.empty();
     this.whileRedisIsUnusable = whileRedisIsUnusable;
-    this.redis = new RedisGateway(settings, scheduler, Optional.of(signals::deliver), near.map(TrackedReads.class::cast),
-        Optional.of(loop));
+    this.redis = new RedisGateway(settings, scheduler, Optional.of(signals::deliver),
+        near.map(TrackedReads.class::cast), Optional.of(loop));
     this.keys = new RedisKeys(settings.environmentPrefix());
     this.codec = new RedisCodec(keys, json);
     this.json = json;
