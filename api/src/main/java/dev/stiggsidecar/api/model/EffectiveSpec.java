@@ -61,9 +61,7 @@ public record EffectiveSpec(
   public static final String DEFAULT_PORT_ENV = "STIGG_SIDECAR_PORT";
 
   private static final Pattern FEATURE_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:-]*$");
-  /** JVM options as JAVA_TOOL_OPTIONS takes them: separated by white space, with no quoting. */
-  private static final Pattern JVM_OPTIONS = Pattern.compile("^-\\S+( -\\S+)*$");
-  private static final int MAX_JVM_OPTIONS_LENGTH = 1024;
+  private static final Pattern JVM_OPTIONS = Pattern.compile(StiggSidecarSpec.JVM_OPTIONS_PATTERN);
 
   /** Where entitlements are cached. */
   public sealed interface Cache permits MemoryCache, RedisCache {}
@@ -124,10 +122,10 @@ public record EffectiveSpec(
       }
     });
     Optional<String> jvmOptions = Optional.ofNullable(spec.jvmOptions()).filter(options -> !options.isBlank());
-    jvmOptions.filter(options -> options.length() > MAX_JVM_OPTIONS_LENGTH || !JVM_OPTIONS.matcher(options).matches())
+    jvmOptions.filter(options -> options.length() > StiggSidecarSpec.JVM_OPTIONS_MAX_LENGTH || !JVM_OPTIONS.matcher(options).matches())
         .ifPresent(options -> problems.add("spec.jvmOptions: \"" + options + "\" is not JVM options separated "
             + "by single spaces, each starting with - (such as \"-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20\"), at "
-            + "most " + MAX_JVM_OPTIONS_LENGTH + " characters"));
+            + "most " + StiggSidecarSpec.JVM_OPTIONS_MAX_LENGTH + " characters"));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }

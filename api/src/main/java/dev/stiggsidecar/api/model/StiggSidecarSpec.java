@@ -59,12 +59,16 @@ public record StiggSidecarSpec(
     StandaloneSpec standalone,
     @JsonPropertyDescription("Settings the injection webhook uses.")
     InjectionSpec injection,
-    @Size(max = 1024)
-    @Pattern("^-\\S+( -\\S+)*$")
+    @Size(max = JVM_OPTIONS_MAX_LENGTH)
+    @Pattern(JVM_OPTIONS_PATTERN)
     @JsonPropertyDescription("JVM options for the sidecar container (JAVA_TOOL_OPTIONS), separated by single spaces, "
         + "such as \"-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20\"; the image's own entry-point flags take precedence. "
         + "Default none.")
     String jvmOptions) {
+
+  /** JVM options as JAVA_TOOL_OPTIONS takes them: separated by white space, with no quoting. */
+  public static final String JVM_OPTIONS_PATTERN = "^-\\S+( -\\S+)*$";
+  public static final int JVM_OPTIONS_MAX_LENGTH = 1024;
 
   /** Kubernetes image pull policies. */
   public enum PullPolicy { Always, IfNotPresent, Never }

@@ -11,10 +11,11 @@ import java.util.TreeMap;
 
 /**
  * A short digest of everything that shapes an injected sidecar: its environment, image, Secret
- * references, JVM options, ports, resources, and how it is injected (native or classic, the env names given to
- * the app). Pods injected under another hash are outdated, and with {@code rollout: Restart} their
- * workloads restart; so the digest is taken over an explicit, sorted text of those values, never
- * over a library's {@code toString()}, which an upgrade could change and so restart every workload.
+ * references, JVM options, ports, resources, and how it is injected (native or classic, the env
+ * names given to the app). Pods injected under another hash are outdated, and with {@code rollout:
+ * Restart} their workloads restart; so the digest is taken over an explicit, sorted text of those
+ * values, never over a library's {@code toString()}, which an upgrade could change and so restart
+ * every workload.
  * How outdated pods are handled ({@code rollout}) does not shape the sidecar and is not part of it.
  */
 public final class ConfigHash {

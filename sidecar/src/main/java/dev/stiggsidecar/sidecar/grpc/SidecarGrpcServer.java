@@ -1,9 +1,9 @@
 package dev.stiggsidecar.sidecar.grpc;
 
+import dev.stiggsidecar.sidecar.transport.EventLoops;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse;
-import dev.stiggsidecar.sidecar.transport.EventLoops;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
