@@ -1,12 +1,18 @@
 # Sourced by build.sh and podman.sh: points buildah and podman at a private configuration, runtime
-# state and image storage under images/target/containers, so nothing under /etc, /var/lib or /run
-# changes on the host. Two settings make containers run on machines without CAP_SYS_RESOURCE or
-# with a hybrid cgroup layout: the runc runtime, and open-file and process limits within the hard
-# limits. Podman's static_dir stays at its default (inside graphroot): set elsewhere, podman 4.3
-# waits 20 s for every attached container to exit.
+# state and image storage under images/target/containers (the run root aside, below), so nothing
+# under /etc, /var/lib or /run changes on the host. Two settings make containers run on machines
+# without CAP_SYS_RESOURCE or with a hybrid cgroup layout: the runc runtime, and open-file and
+# process limits within the hard limits. Podman's static_dir stays at its default (inside
+# graphroot): set elsewhere, podman 4.3 waits 20 s for every attached container to exit.
 
 containers_dir=${STIGG_IMAGES_TARGET:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/target}/containers
-mkdir -p "$containers_dir"/{storage,run,runc,tmp,networks}
+
+# Podman refuses a run root longer than 50 characters in the clean-up that follows each container
+# ("podman container cleanup": "the specified runroot is longer than 50 characters"), and an
+# attached "podman run --rm" then waits 20 s for it to time out. The run root holds runtime state
+# only, so it lives under /tmp, named after the storage it belongs to.
+run_root=/tmp/stigg-containers-$(printf %s "$containers_dir" | sha256sum | cut -c1-12)
+mkdir -p "$containers_dir"/{storage,runc,tmp,networks} "$run_root"
 
 # runc keeps its state in /run/runc unless told otherwise, also when podman cleans up after a
 # container, so podman calls runc through this wrapper for every operation.
@@ -17,7 +23,7 @@ cat > "$containers_dir/storage.conf" <<EOF
 [storage]
 driver = "overlay"
 graphroot = "$containers_dir/storage"
-runroot = "$containers_dir/run"
+runroot = "$run_root"
 
 [storage.options.overlay]
 # Without this, the overlay driver bind-mounts its own directory and may leave that mount behind,
