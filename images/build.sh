@@ -69,7 +69,8 @@ mapfile -t jvm_flags < <(grep -v -e '^#' -e '^[[:space:]]*$' "$here/jvm.flags")
 
 # jdeps finds what the jars link against, all five in one pass (their dependencies overlap, and one
 # JVM is twice as fast as five); TLS (to Stigg, Redis and the API server) also needs the
-# elliptic-curve provider, which is only ever looked up at run time.
+# elliptic-curve provider, which is only ever looked up at run time. jdeps allocates much and keeps
+# little: the parallel collector takes a quarter off its 30 s here.
 runtime_modules() { # jars...
   local key cached
   key=$(cat "$@" | sha256sum | cut -c1-16)
@@ -77,7 +78,7 @@ runtime_modules() { # jars...
   if [[ ! -s "$cached" ]]; then
     # Checked here rather than by set -e, which does not reach into the $(...) this runs in: an
     # empty answer cached once would make every later build a runtime without modules.
-    if ! "$java_home/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps "$@" > "$cached.tmp" \
+    if ! "$java_home/bin/jdeps" -J-XX:+UseParallelGC --ignore-missing-deps --multi-release 17 --print-module-deps "$@" > "$cached.tmp" \
         || [[ ! -s "$cached.tmp" ]]; then
       echo "images/build.sh: jdeps found no modules for $*" >&2
       rm -f "$cached.tmp"
