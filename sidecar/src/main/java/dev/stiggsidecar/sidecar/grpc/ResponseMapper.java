@@ -209,8 +209,9 @@ final class ResponseMapper {
           metered.setUsagePeriodStart(timestamp(usage.periodStart()));
         }
         if (usage.periodEnd() != Usage.NO_DATE) {
-          metered.setUsagePeriodEnd(timestamp(usage.periodEnd()));
-          setNextResetDate(metered, timestamp(usage.periodEnd()));
+          Timestamp end = timestamp(usage.periodEnd());
+          metered.setUsagePeriodEnd(end);
+          setNextResetDate(metered, end);
         }
       });
     } else if (decision.fallback().isPresent()) {
