@@ -258,7 +258,7 @@ public final class BenchmarkMain {
               .toList().get(list.size() / 2);
           rows.add(new Report.Row(name, level, median.throughput(), median.percentileMicros(50),
               median.percentileMicros(99), median.percentileMicros(99.9), median.errors(),
-              median.serverCpuMicrosPerCall(), median.serverRunsPerCall()));
+              median.serverCpuMicrosPerCall(), median.serverKernelMicrosPerCall(), median.serverRunsPerCall()));
           list.stream().mapToDouble(ClosedLoop.Result::serverJitMillis).filter(ms -> !Double.isNaN(ms)).max()
               .ifPresent(ms -> jitInWindows.merge(name, ms, Math::max));
           System.out.printf("%-36s in flight %4d: %,10.0f rps  p50 %6.0f µs  p99 %6.0f µs  server CPU %5.1f µs/call%n",

@@ -25,7 +25,7 @@ final class ClosedLoop {
 
   /** What one run measured. */
   record Result(double throughput, Histogram latencyNanos, long errors, double serverCpuMicrosPerCall,
-      double serverRunsPerCall, double serverJitMillis) {
+      double serverKernelMicrosPerCall, double serverRunsPerCall, double serverJitMillis) {
     double percentileMicros(double percentile) {
       return latencyNanos.getValueAtPercentile(percentile) / 1_000.0;
     }
@@ -69,10 +69,11 @@ final class ClosedLoop {
     long calls = completed.sum();
     boolean measured = before.isPresent() && after.isPresent() && calls > 0;
     double cpuPerCall = measured ? (after.get().cpuNanos() - before.get().cpuNanos()) / 1_000.0 / calls : Double.NaN;
+    double kernelPerCall = measured ? cpuPerCall * after.get().kernelShareSince(before.get()) : Double.NaN;
     double runsPerCall = measured ? (after.get().runs() - before.get().runs()) / (double) calls : Double.NaN;
     double jitMillis = before.isPresent() && after.isPresent()
         ? (after.get().jitNanos() - before.get().jitNanos()) / 1e6 : Double.NaN;
-    return new Result(throughput, histogram, failures, cpuPerCall, runsPerCall, jitMillis);
+    return new Result(throughput, histogram, failures, cpuPerCall, kernelPerCall, runsPerCall, jitMillis);
   }
 
   private static void issue(Call call, State state, Recorder recorder, LongAdder completed, LongAdder errors,

@@ -27,8 +27,21 @@ final class ProcessCpu {
    *     one per wake-up, so runs per call count the hand-offs between threads a call costs
    * @param jitNanos time on a CPU of the JIT compiler threads: while it grows, the server is still
    *     compiling, and its compiler competes for the cores with the calls being measured
+   * @param userTicks the same threads as {@code cpuNanos}, time in user mode, in clock ticks
+   *     ({@code utime} of {@code /proc/<pid>/task/<tid>/stat})
+   * @param kernelTicks the same in kernel mode ({@code stime}): system calls (the sockets' reads,
+   *     writes and epoll waits) and what the kernel does on their behalf. Ticks are coarse (10 ms),
+   *     so only their ratio over a window of seconds is used
    */
-  record Sample(long cpuNanos, long runs, long jitNanos) {}
+  record Sample(long cpuNanos, long runs, long jitNanos, long userTicks, long kernelTicks) {
+
+    /** Of the CPU time between {@code before} and this sample, the share spent in the kernel. */
+    double kernelShareSince(Sample before) {
+      long user = userTicks - before.userTicks;
+      long kernel = kernelTicks - before.kernelTicks;
+      return user + kernel == 0 ? Double.NaN : kernel / (double) (user + kernel);
+    }
+  }
 
   private ProcessCpu(List<Long> pids) {
     this.pids = pids;
@@ -52,6 +65,8 @@ final class ProcessCpu {
     long cpu = 0;
     long runs = 0;
     long jit = 0;
+    long user = 0;
+    long kernel = 0;
     for (long pid : pids) {
       try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
         for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -63,6 +78,12 @@ final class ProcessCpu {
             }
             cpu += Long.parseLong(fields[0]);
             runs += Long.parseLong(fields[2]);
+            // After the command name, which may hold spaces and parentheses: state is the first
+            // field, utime the twelfth and stime the thirteenth.
+            String stat = Files.readString(task.resolve("stat"));
+            String[] times = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            user += Long.parseLong(times[11]);
+            kernel += Long.parseLong(times[12]);
           } catch (IOException | RuntimeException threadGone) {
             // a thread that ended between the listing and the read has no time to add
           }
@@ -71,6 +92,6 @@ final class ProcessCpu {
         return java.util.Optional.empty();
       }
     }
-    return java.util.Optional.of(new Sample(cpu, runs, jit));
+    return java.util.Optional.of(new Sample(cpu, runs, jit, user, kernel));
   }
 }

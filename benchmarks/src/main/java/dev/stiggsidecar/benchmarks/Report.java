@@ -20,7 +20,7 @@ final class Report {
 
   /** The median of the repeats of one scenario at one concurrency. */
   record Row(String scenario, int concurrency, double throughput, double p50, double p99, double p999, long errors,
-      double serverCpuMicros, double serverRunsPerCall) {}
+      double serverCpuMicros, double serverKernelMicros, double serverRunsPerCall) {}
 
   private static final Color[] COLORS = {new Color(0x55, 0x55, 0x55), new Color(0x1f, 0x77, 0xb4),
       new Color(0x2c, 0xa0, 0x2c), new Color(0xff, 0x7f, 0x0e), new Color(0x94, 0x67, 0xbd),
@@ -36,20 +36,22 @@ final class Report {
   static String markdown(List<Row> rows, String floor, String redisFloor, List<String> notes) {
     StringBuilder out = new StringBuilder();
     out.append("| scenario | in flight | throughput (rps) | × floor | p50 µs | p99 µs | p99.9 µs | p99 × floor "
-        + "| × raw Redis | server CPU µs/call | CPU × floor | server wake-ups/call | errors |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "| × raw Redis | server CPU µs/call | of which in the kernel | CPU × floor | server wake-ups/call "
+        + "| errors |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     Map<Integer, Row> floors = byConcurrency(rows, floor);
     Map<Integer, Row> redisFloors = byConcurrency(rows, redisFloor);
     for (Row row : rows) {
       Row base = floors.get(row.concurrency());
       Row redisBase = row.scenario().contains("Redis") && !row.scenario().equals(redisFloor)
           ? redisFloors.get(row.concurrency()) : null;
-      out.append(String.format("| %s | %d | %,.0f | %s | %.0f | %.0f | %.0f | %s | %s | %s | %s | %s | %d |%n",
+      out.append(String.format("| %s | %d | %,.0f | %s | %.0f | %.0f | %.0f | %s | %s | %s | %s | %s | %s | %d |%n",
           row.scenario(), row.concurrency(), row.throughput(),
           base == null ? "" : String.format("%.2f", row.throughput() / base.throughput()),
           row.p50(), row.p99(), row.p999(), base == null ? "" : String.format("%.2f", row.p99() / base.p99()),
           redisBase == null ? "" : String.format("%.2f", row.throughput() / redisBase.throughput()),
           Double.isNaN(row.serverCpuMicros()) ? "" : String.format("%.1f", row.serverCpuMicros()),
+          Double.isNaN(row.serverKernelMicros()) ? "" : String.format("%.1f", row.serverKernelMicros()),
           base == null || Double.isNaN(row.serverCpuMicros()) ? ""
               : String.format("%.2f", row.serverCpuMicros() / base.serverCpuMicros()),
           Double.isNaN(row.serverRunsPerCall()) ? "" : String.format("%.2f", row.serverRunsPerCall()), row.errors()));
