@@ -31,9 +31,11 @@ import io.stigg.sidecar.proto.v1.GetNumericEntitlementResponse;
 import io.stigg.sidecar.proto.v1.MeteredEntitlement;
 import io.stigg.sidecar.proto.v1.NumericEntitlement;
 import io.stigg.sidecar.proto.v1.ReportUsageResponse;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns decisions into the wire messages. Optional fields are set only when there is a value,
@@ -42,40 +44,42 @@ import java.util.Map;
  */
 final class ResponseMapper {
 
-  private static final Map<DenialReason, AccessDeniedReason> REASONS = new EnumMap<>(DenialReason.class);
+  private static final Map<DenialReason, AccessDeniedReason> REASONS = reasons();
+
   /**
    * Built feature messages, reused: features are interned, so there are few, and every answer
-   * about one carries the same immutable message. Bounded by the size of the feature catalogue.
+   * about one carries the same immutable message. Grows with the feature definitions seen, which
+   * change rarely.
    */
-  private static final Map<Feature, EntitlementFeature> FEATURES = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Feature, EntitlementFeature> features = new ConcurrentHashMap<>();
 
-  static {
+  private static Map<DenialReason, AccessDeniedReason> reasons() {
+    Map<DenialReason, AccessDeniedReason> reasons = new EnumMap<>(DenialReason.class);
     for (DenialReason reason : DenialReason.values()) {
-      REASONS.put(reason, AccessDeniedReason.valueOf("ACCESS_DENIED_REASON_" + reason.name()));
+      reasons.put(reason, AccessDeniedReason.valueOf("ACCESS_DENIED_REASON_" + reason.name()));
     }
+    return Collections.unmodifiableMap(reasons);
   }
-
-  private ResponseMapper() {}
 
   static AccessDeniedReason reason(DenialReason reason) {
     return REASONS.get(reason);
   }
 
-  static GetBooleanEntitlementResponse booleanResponse(Decision decision) {
+  GetBooleanEntitlementResponse booleanResponse(Decision decision) {
     GetBooleanEntitlementResponse.Builder response = GetBooleanEntitlementResponse.newBuilder()
         .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback()).setEntitlement(booleanOf(decision));
     decision.reason().ifPresent(reason -> response.setAccessDeniedReason(reason(reason)));
     return response.build();
   }
 
-  static GetNumericEntitlementResponse numericResponse(Decision decision) {
+  GetNumericEntitlementResponse numericResponse(Decision decision) {
     GetNumericEntitlementResponse.Builder response = GetNumericEntitlementResponse.newBuilder()
         .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback()).setEntitlement(numericOf(decision));
     decision.reason().ifPresent(reason -> response.setAccessDeniedReason(reason(reason)));
     return response.build();
   }
 
-  static GetMeteredEntitlementResponse meteredResponse(Decision decision, double requestedUsage) {
+  GetMeteredEntitlementResponse meteredResponse(Decision decision, double requestedUsage) {
     GetMeteredEntitlementResponse.Builder response = GetMeteredEntitlementResponse.newBuilder()
         .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback()).setEntitlement(meteredOf(decision))
         .setRequestedUsage(decision.fallback().isPresent() ? 1 : requestedUsage);
@@ -83,7 +87,7 @@ final class ResponseMapper {
     return response.build();
   }
 
-  static GetEnumEntitlementResponse enumResponse(Decision decision, List<String> requestedValues) {
+  GetEnumEntitlementResponse enumResponse(Decision decision, List<String> requestedValues) {
     GetEnumEntitlementResponse.Builder response = GetEnumEntitlementResponse.newBuilder()
         .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback()).setEntitlement(enumOf(decision));
     if (decision.fallback().isEmpty()) {
@@ -93,7 +97,7 @@ final class ResponseMapper {
     return response.build();
   }
 
-  static GetEntitlementResponse genericResponse(Decision decision) {
+  GetEntitlementResponse genericResponse(Decision decision) {
     GetEntitlementResponse.Builder response = GetEntitlementResponse.newBuilder()
         .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback());
     decision.reason().ifPresent(reason -> response.setAccessDeniedReason(reason(reason)));
@@ -102,13 +106,13 @@ final class ResponseMapper {
   }
 
   /** The V1 list element of a decision (it carries no access flags: the list item is the entitlement). */
-  static io.stigg.sidecar.proto.v1.Entitlement listEntitlement(Decision decision) {
+  io.stigg.sidecar.proto.v1.Entitlement listEntitlement(Decision decision) {
     io.stigg.sidecar.proto.v1.Entitlement.Builder item = io.stigg.sidecar.proto.v1.Entitlement.newBuilder();
     setByKind(decision, item::setBoolean, item::setNumeric, item::setMetered, item::setEnum);
     return item.build();
   }
 
-  static EntitlementV2 entitlementV2(Decision decision) {
+  EntitlementV2 entitlementV2(Decision decision) {
     EntitlementV2.Builder item = EntitlementV2.newBuilder()
         .setHasAccess(decision.hasAccess()).setIsFallback(decision.isFallback());
     decision.reason().ifPresent(reason -> item.setAccessDeniedReason(reason(reason)));
@@ -117,7 +121,7 @@ final class ResponseMapper {
   }
 
   /** Sets the one member of an entitlement oneof that the decision's kind calls for. */
-  private static void setByKind(Decision decision, java.util.function.Consumer<BooleanEntitlement> asBoolean,
+  private void setByKind(Decision decision, java.util.function.Consumer<BooleanEntitlement> asBoolean,
       java.util.function.Consumer<NumericEntitlement> asNumeric, java.util.function.Consumer<MeteredEntitlement> asMetered,
       java.util.function.Consumer<EnumEntitlement> asEnum) {
     switch (decision.kind()) {
@@ -168,13 +172,13 @@ final class ResponseMapper {
     return response.build();
   }
 
-  private static BooleanEntitlement booleanOf(Decision decision) {
+  private BooleanEntitlement booleanOf(Decision decision) {
     BooleanEntitlement.Builder entitlement = BooleanEntitlement.newBuilder();
     decision.entitlement().ifPresent(found -> entitlement.setFeature(feature(found.feature())));
     return entitlement.build();
   }
 
-  private static NumericEntitlement numericOf(Decision decision) {
+  private NumericEntitlement numericOf(Decision decision) {
     NumericEntitlement.Builder numeric = NumericEntitlement.newBuilder();
     if (decision.entitlement().isPresent()) {
       Entitlement entitlement = decision.entitlement().get();
@@ -190,7 +194,7 @@ final class ResponseMapper {
     return numeric.build();
   }
 
-  private static MeteredEntitlement meteredOf(Decision decision) {
+  private MeteredEntitlement meteredOf(Decision decision) {
     MeteredEntitlement.Builder metered = MeteredEntitlement.newBuilder();
     if (decision.entitlement().isPresent()) {
       Entitlement entitlement = decision.entitlement().get();
@@ -222,7 +226,7 @@ final class ResponseMapper {
     return metered.build();
   }
 
-  private static EnumEntitlement enumOf(Decision decision) {
+  private EnumEntitlement enumOf(Decision decision) {
     EnumEntitlement.Builder entitlement = EnumEntitlement.newBuilder();
     if (decision.entitlement().isPresent()) {
       Entitlement found = decision.entitlement().get();
@@ -239,10 +243,10 @@ final class ResponseMapper {
     metered.setNextResetDate(end);
   }
 
-  private static EntitlementFeature feature(Feature feature) {
-    EntitlementFeature message = FEATURES.get(feature);
+  private EntitlementFeature feature(Feature feature) {
+    EntitlementFeature message = features.get(feature);
     if (message == null) {
-      message = FEATURES.computeIfAbsent(feature, ResponseMapper::buildFeature);
+      message = features.computeIfAbsent(feature, ResponseMapper::buildFeature);
     }
     return message;
   }
@@ -291,7 +295,7 @@ final class ResponseMapper {
   }
 
   /** A fallback listed by {@code GetEntitlements} while Stigg is unavailable: its feature id and values. */
-  static io.stigg.sidecar.proto.v1.Entitlement listedFallback(ListedFallback listed) {
+  io.stigg.sidecar.proto.v1.Entitlement listedFallback(ListedFallback listed) {
     io.stigg.sidecar.proto.v1.Entitlement item = listEntitlement(listed.decision());
     EntitlementFeature feature = EntitlementFeature.newBuilder().setId(listed.featureId())
         .setFeatureType(listed.decision().kind() == CheckKind.ENUM

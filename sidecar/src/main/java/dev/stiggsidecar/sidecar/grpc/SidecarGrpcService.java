@@ -64,6 +64,7 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
   private final SidecarMetrics metrics;
   private final Clock clock;
   private final boolean offline;
+  private final ResponseMapper responses = new ResponseMapper();
 
   public SidecarGrpcService(EntitlementSource entitlements, DecisionEngine engine, UsageReporter usage, SidecarMetrics metrics,
       Clock clock, boolean offline) {
@@ -80,7 +81,7 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
       StreamObserver<GetBooleanEntitlementResponse> observer) {
     serve(observer, () -> decide(key(request.getCustomerId(), request.hasResourceId(), request.getResourceId()),
         RequestMapper.booleanCheck(request.getFeatureId(), request.hasOptions(), request.getOptions()),
-        ResponseMapper::booleanResponse, observer));
+        responses::booleanResponse, observer));
   }
 
   @Override
@@ -88,7 +89,7 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
       StreamObserver<GetNumericEntitlementResponse> observer) {
     serve(observer, () -> decide(key(request.getCustomerId(), request.hasResourceId(), request.getResourceId()),
         RequestMapper.numericCheck(request.getFeatureId(), request.hasOptions(), request.getOptions()),
-        ResponseMapper::numericResponse, observer));
+        responses::numericResponse, observer));
   }
 
   @Override
@@ -98,7 +99,7 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
       EntityKey key = key(request.getCustomerId(), request.hasResourceId(), request.getResourceId());
       Check check = RequestMapper.meteredCheck(request.getFeatureId(), request.hasOptions(), request.getOptions());
       double requested = check.requestedUsage().orElse(0);
-      decide(key, check, decision -> ResponseMapper.meteredResponse(decision, requested), observer);
+      decide(key, check, decision -> responses.meteredResponse(decision, requested), observer);
     });
   }
 
@@ -108,7 +109,7 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
     serve(observer, () -> {
       EntityKey key = key(request.getCustomerId(), request.hasResourceId(), request.getResourceId());
       Check check = RequestMapper.enumCheck(request.getFeatureId(), request.hasOptions(), request.getOptions());
-      decide(key, check, decision -> ResponseMapper.enumResponse(decision, check.requestedValues()), observer);
+      decide(key, check, decision -> responses.enumResponse(decision, check.requestedValues()), observer);
     });
   }
 
@@ -116,7 +117,7 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
   public void getEntitlement(GetEntitlementRequest request, StreamObserver<GetEntitlementResponse> observer) {
     serve(observer, () -> decide(key(request.getCustomerId(), request.hasResourceId(), request.getResourceId()),
         RequestMapper.genericCheck(request.getFeatureId(), request.hasOptions(), request.getOptions()),
-        ResponseMapper::genericResponse, observer));
+        responses::genericResponse, observer));
   }
 
   @Override
@@ -127,13 +128,13 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
           if (lookup.entry().isPresent()) {
             CustomerEntitlements entry = lookup.entry().get();
             engine.decideAll(entry, clock.millis())
-                .forEach(decision -> response.addEntitlements(ResponseMapper.listEntitlement(decision)));
+                .forEach(decision -> response.addEntitlements(responses.listEntitlement(decision)));
             if (!entry.customerExists()) {
               response.setAccessDeniedReason(AccessDeniedReason.ACCESS_DENIED_REASON_CUSTOMER_NOT_FOUND);
             }
           } else {
             metrics.fallbackServed(lookup.unavailableCause());
-            engine.fallbackList().forEach(listed -> response.addEntitlements(ResponseMapper.listedFallback(listed)));
+            engine.fallbackList().forEach(listed -> response.addEntitlements(responses.listedFallback(listed)));
             response.setAccessDeniedReason(AccessDeniedReason.ACCESS_DENIED_REASON_UNKNOWN);
           }
           return response.build();
@@ -149,14 +150,14 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
           if (lookup.entry().isPresent()) {
             CustomerEntitlements entry = lookup.entry().get();
             engine.decideAll(entry, clock.millis())
-                .forEach(decision -> response.addEntitlements(ResponseMapper.entitlementV2(decision)));
+                .forEach(decision -> response.addEntitlements(responses.entitlementV2(decision)));
             if (!entry.customerExists()) {
               response.setAccessDeniedReason(AccessDeniedReason.ACCESS_DENIED_REASON_CUSTOMER_NOT_FOUND);
             }
           } else {
             metrics.fallbackServed(lookup.unavailableCause());
             engine.fallbackList()
-                .forEach(listed -> response.addEntitlements(ResponseMapper.entitlementV2(listed.decision())));
+                .forEach(listed -> response.addEntitlements(responses.entitlementV2(listed.decision())));
             response.setAccessDeniedReason(AccessDeniedReason.ACCESS_DENIED_REASON_UNKNOWN);
           }
           return response.build();
@@ -174,7 +175,7 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
       if (request.hasFeatureId()) {
         Check check = RequestMapper.genericCheck(request.getFeatureId(), request.hasOptions(), request.getOptions());
         decide(key, check, decision -> GetEntitlementV2Response.newBuilder()
-            .setEntitlement(ResponseMapper.entitlementV2(decision)).build(), observer);
+            .setEntitlement(responses.entitlementV2(decision)).build(), observer);
         return;
       }
       String currencyId = RequestMapper.currencyId(request.getCurrencyId());
@@ -184,7 +185,7 @@ public final class SidecarGrpcService extends SidecarServiceGrpc.SidecarServiceI
               .map(entry -> ResponseMapper.creditEntitlement(engine.decideCredit(entry, currencyId)))
               .orElseGet(() -> {
                 metrics.fallbackServed(lookup.unavailableCause());
-                return ResponseMapper.entitlementV2(engine.fallback(fallbackCheck));
+                return responses.entitlementV2(engine.fallback(fallbackCheck));
               }))
           .build());
     });
