@@ -298,7 +298,8 @@ public final class BenchmarkMain {
       Path summary = out.resolve("hit-path-profile.md");
       Report.write(summary, "# Where the in-memory sidecar spends a cache hit\n\nJFR (`settings=profile`) of the "
           + "sidecar while the hit scenarios ran (levels " + levels + ", " + repeats + " repeats of "
-          + seconds.toSeconds() + " s; the floor and Redis rows ran on other processes).\n\n"
+          + seconds.toSeconds() + " s; the floor and Redis rows ran on other processes). The kernel's part of "
+          + "each call, which JFR does not sample, is the \"of which in the kernel\" column of `results.md`.\n\n"
           + ProfileSummary.summarize(profile.get(), 25));
       System.out.println("wrote " + summary + " from " + profile.get());
       return;

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -19,6 +20,8 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class ProfileSummary {
 
+  private static final String OWN_WORK = "event loop: the sidecar's own work";
+
   private ProfileSummary() {}
 
   public static void main(String[] args) throws Exception {
@@ -28,6 +31,8 @@ public final class ProfileSummary {
   static String summarize(Path recording, int top) throws Exception {
     Map<String, Integer> methods = new HashMap<>();
     Map<String, Integer> areas = new HashMap<>();
+    Map<String, Integer> onLoop = new HashMap<>();
+    Map<String, Integer> ownWork = new HashMap<>();
     int samples = 0;
     for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
       if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
@@ -42,13 +47,64 @@ public final class ProfileSummary {
       String type = frame.getMethod().getType().getName();
       methods.merge(type + "." + frame.getMethod().getName(), 1, Integer::sum);
       areas.merge(area(type, stack.getFrames()), 1, Integer::sum);
+      String share = loopShare(event, stack.getFrames());
+      onLoop.merge(share, 1, Integer::sum);
+      if (share.equals(OWN_WORK)) {
+        sidecarFrame(stack.getFrames()).ifPresent(method -> ownWork.merge(method, 1, Integer::sum));
+      }
     }
     StringBuilder out = new StringBuilder();
     out.append(samples).append(" CPU samples (jdk.ExecutionSample) in Java code; time in the kernel and in "
         + "native code outside the JVM is not sampled here.\n\n");
     table(out, "where the sampled thread was (by the topmost frame's area)", areas, samples, top);
+    table(out, "whose work it was (the sidecar's code and everything it calls counted as its own)", onLoop, samples,
+        top);
+    table(out, "the sidecar's own work on the event loop, by its frame nearest the top of the stack", ownWork,
+        samples, top);
     table(out, "hottest methods (self)", methods, samples, top);
     return out.toString();
+  }
+
+  /**
+   * Whose work an event-loop sample was: the sidecar's own (its handler and everything it calls:
+   * request parsing, lookup, decision, response building, metrics), by the sidecar method nearest
+   * the top of the stack; the transport's reached through the sidecar's call wrapper (a {@code
+   * TypedCall} method that only forwards to grpc-java, which then frames and writes the response);
+   * or the transport's alone. Samples on other threads (start-up, real-time updates, the HTTP
+   * endpoints, JFR itself) are not a call's work.
+   */
+  private static String loopShare(RecordedEvent event, List<RecordedFrame> frames) {
+    String thread = event.getThread("sampledThread") == null ? "" : event.getThread("sampledThread").getJavaName();
+    if (thread == null || !thread.startsWith("sidecar-io-")) {
+      return "other threads: start-up, real-time updates, HTTP endpoints, JFR";
+    }
+    Optional<String> sidecar = sidecarFrame(frames);
+    if (sidecar.isEmpty()) {
+      return "event loop: grpc-java, Netty and the JDK, no sidecar frame on the stack";
+    }
+    if (sidecar.get().startsWith("ServedMethods$TypedCall.")) {
+      return "event loop: grpc-java, Netty and protobuf sending the answer, under the sidecar's call wrapper";
+    }
+    return OWN_WORK;
+  }
+
+  /**
+   * The sidecar's frame nearest the top of the stack, as {@code Class.method}; empty when the sample
+   * is not inside the sidecar's code. Frames of the sidecar's event-loop set-up (package {@code
+   * transport}) are left out: an event-loop thread runs the transport, not the sidecar's work.
+   */
+  private static Optional<String> sidecarFrame(List<RecordedFrame> frames) {
+    for (RecordedFrame frame : frames) {
+      String type = frame.getMethod().getType().getName();
+      if (type.startsWith("dev.stiggsidecar.") && !type.startsWith("dev.stiggsidecar.sidecar.transport.")) {
+        // A lambda's hidden class is named after its outer class plus a generated suffix.
+        type = type.replaceFirst("\\$\\$Lambda.*", "\\$\\$Lambda");
+        int nested = type.indexOf('$');
+        int simpleName = type.lastIndexOf('.', nested < 0 ? type.length() : nested) + 1;
+        return Optional.of(type.substring(simpleName) + "." + frame.getMethod().getName());
+      }
+    }
+    return Optional.empty();
   }
 
   /** The sidecar's code, gRPC, Netty, protobuf, metrics, Caffeine, or the rest, by the top frame's class. */
@@ -71,8 +127,7 @@ public final class ProfileSummary {
     if (type.startsWith("com.github.benmanes.caffeine.")) {
       return "Caffeine";
     }
-    boolean underSidecar = frames.stream().anyMatch(f -> f.getMethod().getType().getName().startsWith("dev.stiggsidecar."));
-    return underSidecar ? "JDK and other libraries, called from sidecar code" : "JDK, called from the transport";
+    return sidecarFrame(frames).isPresent() ? "JDK and other libraries, called from sidecar code" : "JDK, called from the transport";
   }
 
   private static void table(StringBuilder out, String title, Map<String, Integer> counts, int samples, int top) {
