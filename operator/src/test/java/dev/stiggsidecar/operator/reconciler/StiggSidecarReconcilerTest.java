@@ -175,12 +175,19 @@ class StiggSidecarReconcilerTest {
     assertThat(deployment("default-persistent-cache").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .anySatisfy(env -> assertThat(env.getName()).isEqualTo("REDIS_PASSWORD"));
 
-    // Standalone on, persistent cache off.
-    update(s -> spec(s.cache(), new PersistentCacheSpec(false, null, null, null), new StandaloneSpec(true, 3, null),
-        s.fallbackEntitlements()));
+    // Standalone on with JVM options, persistent cache off.
+    update(s -> withJvmOptions(spec(s.cache(), new PersistentCacheSpec(false, null, null, null),
+        new StandaloneSpec(true, 3, null), s.fallbackEntitlements()), "-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20"));
     await().atMost(Duration.ofSeconds(30)).until(() -> deployment("default-sidecar") != null
         && deployment("default-persistent-cache") == null);
     assertThat(deployment("default-sidecar").getSpec().getReplicas()).isEqualTo(3);
+    assertThat(deployment("default-sidecar").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(env -> {
+          assertThat(env.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
+          assertThat(env.getValue()).isEqualTo("-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20");
+        });
+    assertThat(admin.configMaps().inNamespace(ns).withName("default-sidecar-env").get().getData())
+        .doesNotContainKey("JAVA_TOOL_OPTIONS");
     assertOwned(deployment("default-sidecar"));
     assertOwned(admin.services().inNamespace(ns).withName("default-sidecar").get());
     assertOwned(admin.policy().v1().podDisruptionBudget().inNamespace(ns).withName("default-sidecar").get());
@@ -398,6 +405,12 @@ class StiggSidecarReconcilerTest {
       Map<String, FallbackEntitlement> fallbacks) {
     return new StiggSidecarSpec(null, null, new SecretKeyRef("stigg-api-key", "SERVER_API_KEY"), null, null, null,
         null, null, null, null, null, fallbacks, cache, persistentCache, standalone, null, null);
+  }
+
+  private static StiggSidecarSpec withJvmOptions(StiggSidecarSpec s, String jvmOptions) {
+    return new StiggSidecarSpec(s.image(), s.imagePullPolicy(), s.apiKeySecretRef(), s.grpcPort(), s.httpPort(),
+        s.logLevel(), s.resources(), s.offline(), s.apiUrl(), s.edge(), s.realtime(), s.fallbackEntitlements(), s.cache(),
+        s.persistentCache(), s.standalone(), s.injection(), jvmOptions);
   }
 
   private void create(StiggSidecarSpec spec) {
