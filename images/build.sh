@@ -89,16 +89,40 @@ runtime_modules() { # jars...
   echo "$(cat "$cached"),jdk.crypto.ec"
 }
 
-# A root filesystem with a jlink runtime in /opt/java, the shared libraries it loads, a non-root
-# user, and a writable /tmp (read-only root filesystems mount a volume there). One runtime serves
-# all five images (their module sets differ by a module or two), so a node that runs several of
-# them pulls this layer once.
-base_recipe=2
+# Native libraries the jars carry for this machine's architecture (Netty's epoll transport in the
+# sidecar's), unpacked to $work/native/<image>/. Netty otherwise copies such a library to /tmp at
+# every start and loads it from there; from java.library.path it loads in place. Netty names the
+# architectures its own way (x86_64, aarch_64).
+native_arch=$(uname -m)
+[[ $native_arch == aarch64 ]] && native_arch=aarch_64
+native_libraries() { # image jar
+  local dir=$work/native/$1
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  python3 - "$2" "$dir" "$native_arch" <<'PY'
+import os, sys, zipfile
+jar, out, arch = sys.argv[1:]
+with zipfile.ZipFile(jar) as archive:
+    for entry in archive.namelist():
+        name = os.path.basename(entry)
+        if entry.startswith("META-INF/native/") and name.endswith("_" + arch + ".so"):
+            with open(os.path.join(out, name), "wb") as library:
+                library.write(archive.read(entry))
+PY
+}
+
+# A root filesystem with a jlink runtime in /opt/java, the shared libraries it and the jars' native
+# libraries load, a non-root user, and a writable /tmp (read-only root filesystems mount a volume
+# there). One runtime serves all five images (their module sets differ by a module or two), so a
+# node that runs several of them pulls this layer once.
+base_recipe=3
 base_image() { # modules
-  local modules=$1 key rootfs
-  # The key names what the base is made of: its modules and this recipe (bump base_recipe when the
-  # steps below change, or an older base of the same modules is reused).
-  key=$(echo -n "$modules|$base_recipe" | sha256sum | cut -c1-12)
+  local modules=$1 key rootfs natives
+  natives=$(cd "$work/native" && find . -name '*.so' | sort | tr '\n' ' ')
+  # The key names what the base is made of: its modules, the native libraries whose dependencies it
+  # carries, and this recipe (bump base_recipe when the steps below change, or an older base of the
+  # same modules is reused).
+  key=$(echo -n "$modules|$natives|$base_recipe" | sha256sum | cut -c1-12)
   if ! buildah inspect --type image "localhost/stigg-jre:$key" >/dev/null 2>&1 \
       || [[ ! -f "$work/runtime-$key.cdx-components.json" ]]; then
     rootfs=$work/rootfs-$key
@@ -112,7 +136,8 @@ base_image() { # modules
     rm -f "$rootfs"/opt/java/lib/{libawt*,libfontmanager,libjavajpeg,libjawt,libjsound,liblcms,libmlib_image,libsplashscreen}.so \
       "$rootfs/opt/java/lib/server/classes_nocoops.jsa"
     local lib
-    find "$rootfs/opt/java" -name '*.so' -o -path '*/bin/*' -type f | xargs ldd 2>/dev/null \
+    { find "$rootfs/opt/java" -name '*.so' -o -path '*/bin/*' -type f; find "$work/native" -name '*.so'; } \
+      | xargs ldd 2>/dev/null \
       | grep -o '/[^ ]*\.so[^ ]*' | grep -v "^$rootfs" | sort -u > "$work/libs-$key"
     while read -r lib; do
       mkdir -p "$rootfs$(dirname "$lib")"
@@ -167,8 +192,11 @@ json_array() { # words...
   echo "[$json]"
 }
 
-entrypoint_json() { # jar-in-image [extra JVM flag]
-  json_array /opt/java/bin/java "${jvm_flags[@]}" "${@:2}" -jar "$1"
+# Extra JVM flags of each image's entry point, by image name (the native libraries' path).
+declare -A image_flags
+entrypoint_json() { # image [extra JVM flag]
+  # shellcheck disable=SC2086 # an image's flags are words, or none
+  json_array /opt/java/bin/java "${jvm_flags[@]}" ${image_flags[$1]:-} "${@:2}" -jar "/app/$1.jar"
 }
 
 phase_start=$(date +%s)
@@ -181,6 +209,14 @@ for spec in "${images[@]}"; do
   jars+=("$root/$jar")
 done
 modules=$(runtime_modules "${jars[@]}") || exit 1
+rm -rf "$work/native"
+for spec in "${images[@]}"; do
+  IFS='|' read -r name jar _ _ <<< "$spec"
+  native_libraries "$name" "$root/$jar"
+  if compgen -G "$work/native/$name/*.so" >/dev/null; then
+    image_flags[$name]=-Djava.library.path=/app/native
+  fi
+done
 
 phase "jlink runtime ($modules)"
 base=$(base_image "$modules")
@@ -191,12 +227,15 @@ for spec in "${images[@]}"; do
   start=$(date +%s)
   ctr=$(buildah from "$base")
   buildah copy --quiet --chmod 0644 "$ctr" "$root/$jar" "/app/$name.jar" >/dev/null
+  if [[ -n ${image_flags[$name]:-} ]]; then
+    buildah copy --quiet --chmod 0644 "$ctr" "$work/native/$name"/*.so /app/native/ >/dev/null
+  fi
   # The jar's SBOM (Maven wrote it next to the jar) with the runtime and libraries the image adds.
   python3 "$here/image-sbom.py" "$root/${jar%.jar}.cdx.json" "$work/runtime-${base##*:}.cdx-components.json" \
     "$name" "$version" "$target/oci/$name-$version.cdx.json"
   buildah copy --quiet --chmod 0644 "$ctr" "$target/oci/$name-$version.cdx.json" /app/sbom.cdx.json >/dev/null
   buildah config \
-    --entrypoint "$(entrypoint_json "/app/$name.jar")" --cmd "$(json_array $args)" \
+    --entrypoint "$(entrypoint_json "$name")" --cmd "$(json_array $args)" \
     --label "org.opencontainers.image.title=$name" --label "org.opencontainers.image.version=$version" \
     --label "dev.stiggsidecar.sbom=/app/sbom.cdx.json" \
     "$ctr"
@@ -232,7 +271,7 @@ if [[ $cds == 1 ]]; then
   trap remove_training EXIT
   remove_training
   podman run -d --name stigg-cds-emulator --network host --read-only -v "$cds_dir:/cds" \
-    --entrypoint "$(entrypoint_json /app/stigg-emulator.jar -XX:ArchiveClassesAtExit=/cds/stigg-emulator.jsa)" \
+    --entrypoint "$(entrypoint_json stigg-emulator -XX:ArchiveClassesAtExit=/cds/stigg-emulator.jsa)" \
     "localhost/stigg-emulator:$version" --port "$api_port" --api-key cds-training >/dev/null
   await_log stigg-cds-emulator "Stigg emulator is ready"
   podman run -d --name stigg-cds-sidecar --network host --read-only -v "$cds_dir:/cds" \
@@ -240,7 +279,7 @@ if [[ $cds == 1 ]]; then
     -e EDGE_API_URL="http://127.0.0.1:$api_port" -e WS_URL="ws://127.0.0.1:$api_port" \
     -e PORT="$grpc_port" -e HTTP_PORT="$http_port" \
     -e ENTITLEMENTS_FALLBACK='{"feature-sso":{"hasAccess":true}}' \
-    --entrypoint "$(entrypoint_json /app/stigg-sidecar.jar -XX:ArchiveClassesAtExit=/cds/stigg-sidecar.jsa)" \
+    --entrypoint "$(entrypoint_json stigg-sidecar -XX:ArchiveClassesAtExit=/cds/stigg-sidecar.jsa)" \
     "localhost/stigg-sidecar:$version" >/dev/null
   await_log stigg-cds-sidecar "Sidecar is ready"
   client() {
@@ -258,7 +297,7 @@ if [[ $cds == 1 ]]; then
     [[ -s "$cds_dir/$name.jsa" ]] || { echo "images/build.sh: no archive for $name; its output:" >&2; podman logs "stigg-cds-${name#stigg-}" >&2; exit 1; }
     ctr=$(buildah from "localhost/$name:$version")
     buildah copy --quiet --chmod 0644 "$ctr" "$cds_dir/$name.jsa" "/app/$name.jsa" >/dev/null
-    buildah config --entrypoint "$(entrypoint_json "/app/$name.jar" "-XX:SharedArchiveFile=/app/$name.jsa")" "$ctr" \
+    buildah config --entrypoint "$(entrypoint_json "$name" "-XX:SharedArchiveFile=/app/$name.jsa")" "$ctr" \
       2> >(grep -v "will be passed to entrypoint" >&2)
     isolated buildah commit --quiet --format oci "$ctr" "localhost/$name:$version" >/dev/null
     buildah rm "$ctr" >/dev/null

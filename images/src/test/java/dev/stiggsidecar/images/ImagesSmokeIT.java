@@ -129,6 +129,7 @@ class ImagesSmokeIT {
     awaitBody("smoke-sidecar", httpPort, "/readyz", "connected");
     assertThat(get(httpPort, "/metrics")).contains("sidecar_cache_misses_total");
     assertRunsAsNonRootOnReadOnlyRoot("smoke-sidecar");
+    assertUsesTheNativeTransportInPlace("smoke-sidecar");
     assertRunsAsNonRootOnReadOnlyRoot("smoke-emulator");
   }
 
@@ -344,6 +345,22 @@ class ImagesSmokeIT {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", repository.resolve(jar).toString()));
     command.forEach(word -> words.add(word.replace("/examples/", repository.resolve("manifests/examples") + "/")));
     return Command.run(words, Map.of()).requireSuccess().stdout();
+  }
+
+  /**
+   * Netty's native epoll transport loaded from the image's {@code /app/native}: the system
+   * libraries it links are in the image, and it was not copied to {@code /tmp} first.
+   */
+  private void assertUsesTheNativeTransportInPlace(String container) {
+    assertThat(podman.logs(container)).doesNotContain("native epoll transport did not load");
+    try (Stream<String> maps = Files.lines(Path.of("/proc", String.valueOf(podman.pid(container)), "maps"))) {
+      assertThat(maps.filter(line -> line.contains("netty_transport_native_epoll")).toList())
+          .as("where the epoll library of %s is mapped from", container)
+          .isNotEmpty()
+          .allSatisfy(line -> assertThat(line).contains("/app/native/"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The container's main process runs as 65532 and its root filesystem is mounted read-only. */

@@ -16,6 +16,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sidecar's network threads: one group of Netty event loops that serves gRPC and, in Redis
@@ -37,6 +39,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EventLoops implements AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(EventLoops.class);
+
   private final EventLoopGroup group;
   private final EventLoop first;
   private final boolean epoll;
@@ -49,9 +53,18 @@ public final class EventLoops implements AutoCloseable {
     this.first = (EventLoop) group.iterator().next();
   }
 
-  /** One loop per available processor, on the native epoll transport where it loads, else NIO. */
+  /**
+   * One loop per available processor, on the native epoll transport where it loads, else NIO. On
+   * Linux epoll should load; when it does not (a missing system library, a {@code /tmp} mounted
+   * {@code noexec}), the sidecar still works, with more CPU per call, and says why once.
+   */
   public static EventLoops forThisMachine() {
-    return new EventLoops(Runtime.getRuntime().availableProcessors(), Epoll.isAvailable());
+    boolean epoll = Epoll.isAvailable();
+    if (!epoll && System.getProperty("os.name", "").startsWith("Linux")) {
+      log.info("network I/O runs on Java NIO: Netty's native epoll transport did not load ({})",
+          Epoll.unavailabilityCause().toString());
+    }
+    return new EventLoops(Runtime.getRuntime().availableProcessors(), epoll);
   }
 
   /** The group that accepted connections are spread over. */
