@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -34,7 +35,6 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** The suppliers of function counters, held here because the registry holds them weakly. */
   private final java.util.List<Supplier<Number>> countedTotals = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final Counter cacheHits = counter("sidecar.cache.hits", "Checks answered from the cache");
   private final Counter cacheMisses = counter("sidecar.cache.misses", "Checks that had to fetch from Stigg");
   private final Counter networkErrors = counter("sidecar.network.request.errors", "Failed requests to the Stigg API");
@@ -48,8 +48,11 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
   private final Map<String, Counter> realtimeEvents = new ConcurrentHashMap<>();
   private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
 
-  /** Done once the JVM and process metrics are registered; a scrape waits for it. */
-  private final CompletableFuture<Void> jvmMetricsBound;
+  /**
+   * The GC metrics once registered (they listen for GC notifications until closed); a scrape waits
+   * for the JVM and process metrics. Even constructing them reads the memory pools' MBeans.
+   */
+  private final CompletableFuture<JvmGcMetrics> jvmMetricsBound;
 
   /**
    * @param background where the JVM and process metrics are registered: they start the platform
@@ -57,14 +60,16 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
    *     the rest of the start instead of before it
    */
   public SidecarMetrics(Executor background) {
-    this.jvmMetricsBound = CompletableFuture.runAsync(() -> {
+    this.jvmMetricsBound = CompletableFuture.supplyAsync(() -> {
       new JvmMemoryMetrics().bindTo(registry);
+      JvmGcMetrics gcMetrics = new JvmGcMetrics();
       gcMetrics.bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
       new ClassLoaderMetrics().bindTo(registry);
       new ProcessorMetrics().bindTo(registry);
       new UptimeMetrics().bindTo(registry);
       new FileDescriptorMetrics().bindTo(registry);
+      return gcMetrics;
     }, background);
   }
 
@@ -81,7 +86,7 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
   public String scrape() {
     try {
       jvmMetricsBound.get(5, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException notBound) {
+    } catch (ExecutionException | TimeoutException | CancellationException notBound) {
       // the sidecar's own metrics are worth more than waiting: scrape what is registered
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -164,7 +169,9 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
 
   @Override
   public void close() {
-    gcMetrics.close();
+    // Not bound yet (the start never finished): nothing listens, and it never will.
+    jvmMetricsBound.cancel(false);
+    jvmMetricsBound.thenAccept(JvmGcMetrics::close);
     registry.close();
   }
 }
