@@ -78,7 +78,8 @@ runtime_modules() { # jars...
   if [[ ! -s "$cached" ]]; then
     # Checked here rather than by set -e, which does not reach into the $(...) this runs in: an
     # empty answer cached once would make every later build a runtime without modules.
-    if ! "$java_home/bin/jdeps" -J-XX:+UseParallelGC --ignore-missing-deps --multi-release 17 --print-module-deps "$@" > "$cached.tmp" \
+    if ! "$java_home/bin/jdeps" -J-XX:+UseParallelGC --ignore-missing-deps --multi-release 17 --print-module-deps \
+        "$@" > "$cached.tmp" \
         || [[ ! -s "$cached.tmp" ]]; then
       echo "images/build.sh: jdeps found no modules for $*" >&2
       rm -f "$cached.tmp"

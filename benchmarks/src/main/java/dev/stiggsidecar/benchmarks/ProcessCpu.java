@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * CPU time the kernel has charged to a set of processes, in nanoseconds, and how many times their
- * threads were put on a CPU: the sums over their threads of the first and third fields of {@code
- * /proc/<pid>/task/<tid>/schedstat}, leaving out the JIT compiler threads: a JVM compiling late
- * code paths in a measurement window would otherwise be charged to the calls of that window.
+ * CPU time the kernel has charged to a set of processes, in nanoseconds, how many times their
+ * threads were put on a CPU, and how that time splits between user and kernel mode: the sums over
+ * their threads of the first and third fields of {@code /proc/<pid>/task/<tid>/schedstat} and of
+ * {@code utime} and {@code stime} in {@code stat}, leaving out the JIT compiler threads: a JVM
+ * compiling late code paths in a measurement window would otherwise be charged to the calls of
+ * that window.
  *
  * <p>Why: on a machine where load generator and servers share the cores, throughput ratios flatten
  * once the load generator saturates (every server then looks as fast as the client lets it). The

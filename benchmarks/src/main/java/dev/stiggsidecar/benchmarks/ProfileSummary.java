@@ -127,7 +127,8 @@ public final class ProfileSummary {
     if (type.startsWith("com.github.benmanes.caffeine.")) {
       return "Caffeine";
     }
-    return sidecarFrame(frames).isPresent() ? "JDK and other libraries, called from sidecar code" : "JDK, called from the transport";
+    return sidecarFrame(frames).isPresent()
+        ? "JDK and other libraries, called from sidecar code" : "JDK, called from the transport";
   }
 
   private static void table(StringBuilder out, String title, Map<String, Integer> counts, int samples, int top) {
