@@ -122,7 +122,8 @@ public record EffectiveSpec(
       }
     });
     Optional<String> jvmOptions = Optional.ofNullable(spec.jvmOptions()).filter(options -> !options.isBlank());
-    jvmOptions.filter(options -> options.length() > StiggSidecarSpec.JVM_OPTIONS_MAX_LENGTH || !JVM_OPTIONS.matcher(options).matches())
+    jvmOptions.filter(options -> options.length() > StiggSidecarSpec.JVM_OPTIONS_MAX_LENGTH
+            || !JVM_OPTIONS.matcher(options).matches())
         .ifPresent(options -> problems.add("spec.jvmOptions: \"" + options + "\" is not JVM options separated "
             + "by single spaces, each starting with - (such as \"-XX:MaxNewSize=16m -XX:MinHeapFreeRatio=20\"), at "
             + "most " + StiggSidecarSpec.JVM_OPTIONS_MAX_LENGTH + " characters"));

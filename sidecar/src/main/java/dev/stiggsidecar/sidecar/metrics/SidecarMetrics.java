@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,10 +50,14 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
   private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
 
   /**
-   * The GC metrics once registered (they listen for GC notifications until closed); a scrape waits
-   * for the JVM and process metrics. Even constructing them reads the memory pools' MBeans.
+   * The GC metrics once registered (they listen for GC notifications until closed), empty when the
+   * sidecar closed first; a scrape waits for the JVM and process metrics. Even constructing the GC
+   * metrics reads the memory pools' MBeans.
    */
-  private final CompletableFuture<JvmGcMetrics> jvmMetricsBound;
+  private final CompletableFuture<Optional<JvmGcMetrics>> jvmMetricsBound;
+  /** Binding and closing exclude each other, so GC metrics bound during a close are closed too. */
+  private final Object binding = new Object();
+  private boolean closed;
 
   /**
    * @param background where the JVM and process metrics are registered: they start the platform
@@ -61,15 +66,20 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
    */
   public SidecarMetrics(Executor background) {
     this.jvmMetricsBound = CompletableFuture.supplyAsync(() -> {
-      new JvmMemoryMetrics().bindTo(registry);
-      JvmGcMetrics gcMetrics = new JvmGcMetrics();
-      gcMetrics.bindTo(registry);
-      new JvmThreadMetrics().bindTo(registry);
-      new ClassLoaderMetrics().bindTo(registry);
-      new ProcessorMetrics().bindTo(registry);
-      new UptimeMetrics().bindTo(registry);
-      new FileDescriptorMetrics().bindTo(registry);
-      return gcMetrics;
+      synchronized (binding) {
+        if (closed) {
+          return Optional.empty();
+        }
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        return Optional.of(gcMetrics);
+      }
     }, background);
   }
 
@@ -169,9 +179,12 @@ public final class SidecarMetrics implements RealtimeMetrics, UpstreamMetrics, A
 
   @Override
   public void close() {
-    // Not bound yet (the start never finished): nothing listens, and it never will.
+    synchronized (binding) {
+      closed = true;
+    }
+    // Not bound yet (the start never finished): nothing listens, and a scrape need not wait.
     jvmMetricsBound.cancel(false);
-    jvmMetricsBound.thenAccept(JvmGcMetrics::close);
+    jvmMetricsBound.thenAccept(gcMetrics -> gcMetrics.ifPresent(JvmGcMetrics::close));
     registry.close();
   }
 }
