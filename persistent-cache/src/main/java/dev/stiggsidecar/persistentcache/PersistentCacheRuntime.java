@@ -51,7 +51,8 @@ public final class PersistentCacheRuntime implements AutoCloseable {
     headers.put("X-API-KEY", config.stigg().apiKey().value());
     headers.putAll(SdkIdentity.ofThisProcess().headers());
     headers.put("source", "PERSISTENT_CACHE_SERVICE");
-    feed = new RealtimeFeed(HttpClient.newHttpClient(), config.stigg().websocketUrl(), headers,
+    Map<String, Object> initHeaders = Map.copyOf(headers);
+    feed = new RealtimeFeed(HttpClient.newHttpClient(), config.stigg().websocketUrl(), () -> initHeaders,
         config.stigg().upstreamTimeout(),
         scheduler, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), () -> ThreadLocalRandom.current().nextDouble()),
         metrics, writer);

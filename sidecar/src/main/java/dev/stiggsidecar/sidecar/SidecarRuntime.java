@@ -105,7 +105,7 @@ public final class SidecarRuntime implements AutoCloseable {
       FeatureCatalog catalog = new FeatureCatalog();
       EntitlementJson json = new EntitlementJson(catalog);
       StiggApiClient client = new StiggApiClient(httpClient, config.apiKey(), config.graphqlUrl(), config.edgeUrl(),
-          config.edgeEnabled(), config.upstreamTimeout(), SdkIdentity.ofThisProcess(), json, metrics);
+          config.edgeEnabled(), config.upstreamTimeout(), SdkIdentity::ofThisProcess, json, metrics);
       if (config.redis().isPresent()) {
         RedisSettings settings = config.redis().get();
         CachingEntitlementStore whileRedisIsUnusable = new CachingEntitlementStore(cache, client, metrics, clock,
@@ -124,7 +124,7 @@ public final class SidecarRuntime implements AutoCloseable {
       upstream = Optional.of(client);
       // Redis mode opens no real-time feed: the shared Redis is kept fresh by its writers.
       feed = config.websocketEnabled() && redis.isEmpty()
-          ? Optional.of(new RealtimeFeed(httpClient, config.websocketUrl(), client.connectionInitHeaders(),
+          ? Optional.of(new RealtimeFeed(httpClient, config.websocketUrl(), client::connectionInitHeaders,
               config.upstreamTimeout(), scheduler,
               new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), () -> ThreadLocalRandom.current().nextDouble()),
               metrics, new RealtimeUpdates(store, json)))
@@ -201,14 +201,18 @@ public final class SidecarRuntime implements AutoCloseable {
   }
 
   /**
-   * Starts, once, what waited for the start to be done with the CPU: the HTTP client first (misses
-   * wait for it), then the JVM metrics. Called from {@link #start} only.
+   * Starts, once, what waited for the start to be done with the CPU: the HTTP client and the
+   * process identity sent to Stigg first (misses wait for them), then the JVM metrics. Called from
+   * {@link #start} only.
    */
   private void runDeferredWork() {
     if (startDone.isDone()) {
       return;
     }
-    http.ifPresent(client -> scheduler.execute(() -> buildHttpClient(client)));
+    http.ifPresent(client -> scheduler.execute(() -> {
+      buildHttpClient(client);
+      SdkIdentity.ofThisProcess();
+    }));
     startDone.complete(null);
   }
 

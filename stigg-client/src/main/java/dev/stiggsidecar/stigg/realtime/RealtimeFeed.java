@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ public final class RealtimeFeed implements AutoCloseable {
 
   private final CompletableFuture<HttpClient> http;
   private final URI url;
-  private final Map<String, Object> initHeaders;
+  private final Supplier<Map<String, Object>> initHeaders;
   private final Duration connectTimeout;
   private final ScheduledExecutorService scheduler;
   private final Backoff backoff;
@@ -65,18 +66,21 @@ public final class RealtimeFeed implements AutoCloseable {
   private volatile long lastHeardNanos;
   private boolean keyRefused;
 
-  public RealtimeFeed(HttpClient http, URI url, Map<String, Object> initHeaders, Duration connectTimeout,
+  public RealtimeFeed(HttpClient http, URI url, Supplier<Map<String, Object>> initHeaders, Duration connectTimeout,
       ScheduledExecutorService scheduler, Backoff backoff, RealtimeMetrics metrics, RealtimeHandler updates) {
     this(CompletableFuture.completedFuture(http), url, initHeaders, connectTimeout, scheduler, backoff, metrics, updates);
   }
 
-  /** With an HTTP client still being built: the first connection attempt waits for it. */
-  public RealtimeFeed(CompletionStage<HttpClient> http, URI url, Map<String, Object> initHeaders,
+  /**
+   * With an HTTP client still being built: the first connection attempt waits for it. The
+   * {@code connection_init} headers are read at each connection.
+   */
+  public RealtimeFeed(CompletionStage<HttpClient> http, URI url, Supplier<Map<String, Object>> initHeaders,
       Duration connectTimeout, ScheduledExecutorService scheduler, Backoff backoff, RealtimeMetrics metrics,
       RealtimeHandler updates) {
     this.http = http.toCompletableFuture();
     this.url = url;
-    this.initHeaders = Map.copyOf(initHeaders);
+    this.initHeaders = initHeaders;
     this.connectTimeout = connectTimeout;
     this.scheduler = scheduler;
     this.backoff = backoff;
@@ -132,7 +136,7 @@ public final class RealtimeFeed implements AutoCloseable {
     }
     lastHeardNanos = System.nanoTime();
     ObjectNode init = StiggJson.mapper().createObjectNode().put("type", "connection_init");
-    init.putObject("payload").set("headers", StiggJson.mapper().valueToTree(initHeaders));
+    init.putObject("payload").set("headers", StiggJson.mapper().valueToTree(initHeaders.get()));
     send(current, init.toString());
     keepAlive = scheduler.scheduleAtFixedRate(() -> keepAlive(current), PING_INTERVAL.toMillis(),
         PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);

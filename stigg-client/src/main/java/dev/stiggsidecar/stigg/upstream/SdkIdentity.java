@@ -22,7 +22,21 @@ public record SdkIdentity(String instanceId, String hostname, long processId, lo
 
   private static final String NANOID_ALPHABET = "useandom-26T198340PX75pxJACKVERYMINDBUSHWOLF_GQZbfghjklqvwyzrict";
 
+  /**
+   * This process's identity, generated on first use and the same from then on. Generating it
+   * initialises the JDK's security providers (a secure random, MD5) and resolves the host name:
+   * work that a start, which sends nothing to Stigg, need not wait for.
+   */
   public static SdkIdentity ofThisProcess() {
+    return ThisProcess.IDENTITY;
+  }
+
+  /** Holds the identity: the JVM initialises it, once, when {@link #ofThisProcess} first reads it. */
+  private static final class ThisProcess {
+    static final SdkIdentity IDENTITY = generate();
+  }
+
+  private static SdkIdentity generate() {
     SecureRandom random = new SecureRandom();
     StringBuilder id = new StringBuilder(21);
     for (int i = 0; i < 21; i++) {

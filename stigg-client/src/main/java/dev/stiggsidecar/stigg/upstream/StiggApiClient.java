@@ -25,6 +25,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Talks to Stigg's API the way Stigg's official SDK does: Edge REST for entitlement reads (GraphQL
@@ -44,13 +45,13 @@ public final class StiggApiClient implements EntitlementFetcher {
   private final URI edgeUrl;
   private final boolean edgeEnabled;
   private final Duration timeout;
-  private final SdkIdentity identity;
+  private final Supplier<SdkIdentity> identity;
   private final EntitlementJson entitlementJson;
   private final UpstreamMetrics metrics;
   private final String clientVersion;
 
   public StiggApiClient(HttpClient http, ApiKey apiKey, URI graphqlUrl, URI edgeUrl, boolean edgeEnabled,
-      Duration timeout, SdkIdentity identity, EntitlementJson entitlementJson, UpstreamMetrics metrics) {
+      Duration timeout, Supplier<SdkIdentity> identity, EntitlementJson entitlementJson, UpstreamMetrics metrics) {
     this(CompletableFuture.completedFuture(http), apiKey, graphqlUrl, edgeUrl, edgeEnabled, timeout, identity,
         entitlementJson, metrics);
   }
@@ -58,9 +59,11 @@ public final class StiggApiClient implements EntitlementFetcher {
   /**
    * With an HTTP client still being built: requests made before it is ready wait for it. Building
    * one means initialising TLS, a quarter of a second that need not delay the sidecar's readiness.
+   * The identity is read at each request, so {@link SdkIdentity#ofThisProcess} is not generated
+   * before the first.
    */
   public StiggApiClient(CompletionStage<HttpClient> http, ApiKey apiKey, URI graphqlUrl, URI edgeUrl,
-      boolean edgeEnabled, Duration timeout, SdkIdentity identity, EntitlementJson entitlementJson,
+      boolean edgeEnabled, Duration timeout, Supplier<SdkIdentity> identity, EntitlementJson entitlementJson,
       UpstreamMetrics metrics) {
     this.http = http.toCompletableFuture();
     this.apiKey = apiKey;
@@ -194,7 +197,7 @@ public final class StiggApiClient implements EntitlementFetcher {
     HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout)
         .header("accept", "application/json")
         .header("x-api-key", apiKey.value());
-    identity.headers().forEach((name, value) -> builder.header(name, String.valueOf(value)));
+    identity.get().headers().forEach((name, value) -> builder.header(name, String.valueOf(value)));
     return builder;
   }
 
@@ -294,7 +297,7 @@ public final class StiggApiClient implements EntitlementFetcher {
   public Map<String, Object> connectionInitHeaders() {
     Map<String, Object> headers = new java.util.LinkedHashMap<>();
     headers.put("X-API-KEY", apiKey.value());
-    headers.putAll(identity.headers());
+    headers.putAll(identity.get().headers());
     return headers;
   }
 }

@@ -88,7 +88,7 @@ class StiggAnswersFuzzTest {
       server.start();
       URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
       return new StiggApiClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(),
-          new ApiKey("fuzz-key"), base.resolve("/graphql"), base, true, Duration.ofSeconds(5), SdkIdentity.ofThisProcess(),
+          new ApiKey("fuzz-key"), base.resolve("/graphql"), base, true, Duration.ofSeconds(5), SdkIdentity::ofThisProcess,
           new EntitlementJson(new FeatureCatalog()), new UpstreamMetrics() {
             @Override
             public void upstreamCall(String operation, String outcome, Duration duration) {
