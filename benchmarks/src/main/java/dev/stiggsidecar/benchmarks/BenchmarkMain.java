@@ -2,6 +2,7 @@ package dev.stiggsidecar.benchmarks;
 
 import com.google.protobuf.Empty;
 import dev.stiggsidecar.emulator.AdminClient;
+import dev.stiggsidecar.logging.JsonLogProvider;
 import dev.stiggsidecar.logging.LogSetup;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -71,6 +72,7 @@ public final class BenchmarkMain {
   private BenchmarkMain() {}
 
   public static void main(String[] args) throws Exception {
+    JsonLogProvider.select();
     if (args.length > 0 && args[0].equals("faults")) {
       dev.stiggsidecar.benchmarks.faults.FaultMatrix.main(Arrays.copyOfRange(args, 1, args.length));
       return;

@@ -1,6 +1,7 @@
 package dev.stiggsidecar.benchmarks;
 
 import com.google.protobuf.Empty;
+import dev.stiggsidecar.logging.JsonLogProvider;
 import dev.stiggsidecar.logging.LogSetup;
 import dev.stiggsidecar.redis.SharedEventLoop;
 import dev.stiggsidecar.redis.SharedLoopResources;
@@ -59,6 +60,7 @@ public final class FloorServer {
   private FloorServer() {}
 
   public static void main(String[] args) throws Exception {
+    JsonLogProvider.select();
     // Netty and gRPC log every frame at debug level; the floor must not pay for that.
     LogSetup.configure("warn", List.of());
     InetSocketAddress address = new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0]));

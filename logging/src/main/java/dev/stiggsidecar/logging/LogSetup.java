@@ -23,7 +23,7 @@ public final class LogSetup {
     }
   }
 
-  /** As above, on {@code context}: for {@link JsonLogConfigurator}, which runs while logback starts. */
+  /** As above, on {@code context}: for {@link JsonLogProvider}, which runs while SLF4J binds. */
   static void configure(LoggerContext context, String level, List<String> secrets) {
     context.reset();
     JsonLogLayout layout = new JsonLogLayout(secrets);

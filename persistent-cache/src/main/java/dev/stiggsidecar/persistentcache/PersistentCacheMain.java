@@ -1,6 +1,7 @@
 package dev.stiggsidecar.persistentcache;
 
 import dev.stiggsidecar.contract.ConfigException;
+import dev.stiggsidecar.logging.JsonLogProvider;
 import dev.stiggsidecar.logging.LogSetup;
 import java.io.IOException;
 import java.util.List;
@@ -18,6 +19,7 @@ public final class PersistentCacheMain {
   private PersistentCacheMain() {}
 
   public static void main(String[] args) {
+    JsonLogProvider.select();
     PersistentCacheConfig config;
     try {
       config = PersistentCacheConfig.load(System.getenv());

@@ -71,6 +71,11 @@ class PersistentCacheJarIT {
         process.destroy();
         process.waitFor(15, TimeUnit.SECONDS);
       }
+      assertThat(Files.readAllLines(log)).as("the ready line and JSON log lines only: no notice from SLF4J or logback")
+          .isNotEmpty()
+          .allSatisfy(line -> assertThat(line).satisfiesAnyOf(
+              ready -> assertThat(ready).isEqualTo("Persistent cache is ready"),
+              json -> assertThat(json).startsWith("{\"time\":")));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.stiggsidecar.sidecar;
 
 import dev.stiggsidecar.contract.ConfigException;
+import dev.stiggsidecar.logging.JsonLogProvider;
 import dev.stiggsidecar.logging.LogSetup;
 import dev.stiggsidecar.sidecar.config.ConfigLoader;
 import dev.stiggsidecar.sidecar.config.SidecarConfig;
@@ -21,6 +22,7 @@ public final class SidecarMain {
   private SidecarMain() {}
 
   public static void main(String[] args) {
+    JsonLogProvider.select();
     // Netty's default leak detection records a stack trace for one buffer allocation in 128; on a
     // cache hit that cost about 4% of the server's CPU, as much as the sidecar's own work. The
     // buffers are grpc-java's and Lettuce's, not ours: it stays available with -D<property>=simple.
@@ -65,10 +67,11 @@ public final class SidecarMain {
       log.info("shutting down: draining calls in flight for up to {} s", config.shutdownGrace().toSeconds());
       runtime.close();
     }, "sidecar-shutdown"));
+    // The ready line first: the sidecar serves already, and what follows is only what it says about it.
+    System.out.println("Sidecar is ready");
+    System.out.flush();
     log.info("serving gRPC on {}:{} and HTTP on {}:{} ({})", config.grpcBindAddress(), runtime.grpcPort(),
         config.httpBindAddress(), runtime.httpPort(), config.offline() ? "offline: fallbacks only"
             : "Stigg at " + config.graphqlUrl().resolve("/") + (config.edgeEnabled() ? ", Edge " + config.edgeUrl() : ""));
-    System.out.println("Sidecar is ready");
-    System.out.flush();
   }
 }

@@ -179,8 +179,6 @@ public final class SidecarRuntime implements AutoCloseable {
     }
     runtime.readiness.serving(true);
     runtime.runDeferredWork();
-    runtime.upstream.ifPresent(client -> runtime.checkKey(client));
-    runtime.feed.ifPresent(RealtimeFeed::start);
     return runtime;
   }
 
@@ -201,9 +199,11 @@ public final class SidecarRuntime implements AutoCloseable {
   }
 
   /**
-   * Starts, once, what waited for the start to be done with the CPU: the HTTP client and the
-   * process identity sent to Stigg first (misses wait for them), then the JVM metrics. Called from
-   * {@link #start} only.
+   * Starts, once, what waited for the start to be done with the CPU, on the scheduler's thread: the
+   * HTTP client (misses wait for it), the API key check and the real-time connection, then the JVM
+   * metrics. The key check's first request generates the process identity sent to Stigg (security
+   * providers, a host name lookup): tens of milliseconds that the start need not wait for. Called
+   * from {@link #start} only.
    */
   private void runDeferredWork() {
     if (startDone.isDone()) {
@@ -211,7 +211,8 @@ public final class SidecarRuntime implements AutoCloseable {
     }
     http.ifPresent(client -> scheduler.execute(() -> {
       buildHttpClient(client);
-      SdkIdentity.ofThisProcess();
+      upstream.ifPresent(this::checkKey);
+      feed.ifPresent(RealtimeFeed::start);
     }));
     startDone.complete(null);
   }

@@ -56,8 +56,12 @@ class SidecarJarIT {
       } finally {
         process.destroyForcibly();
       }
-      assertThat(output.get(0)).as("logs are JSON lines").startsWith("{\"time\":");
-      assertThat(String.join("\n", output)).contains("shutting down: draining calls in flight").doesNotContain("jar-key");
+      assertThat(output).as("the ready line and JSON log lines only: no notice from SLF4J or logback")
+          .allSatisfy(line -> assertThat(line).satisfiesAnyOf(
+              ready -> assertThat(ready).isEqualTo("Sidecar is ready"),
+              json -> assertThat(json).startsWith("{\"time\":")));
+      assertThat(String.join("\n", output)).contains("serving gRPC on", "shutting down: draining calls in flight")
+          .doesNotContain("jar-key");
     }
   }
 
@@ -74,6 +78,27 @@ class SidecarJarIT {
     assertThat(Files.readString(dir.resolve("err"))).contains("cannot start, the configuration is invalid",
         "SERVER_API_KEY: required", "ENTITLEMENTS_FALLBACK.f.hasAccess: must be true or false, got 1",
         "PORT: must be a whole number");
+  }
+
+  /**
+   * The jar binds its own logging provider, which spares the start logback's configuration search;
+   * SLF4J names the provider it was told to use when asked to be verbose.
+   */
+  @Test
+  void logsThroughItsOwnProviderFromTheFirstLine() throws Exception {
+    Path out = dir.resolve("out");
+    ProcessBuilder builder = new ProcessBuilder("java", "-Dslf4j.internal.verbosity=INFO", "-jar", JAR.toString())
+        .redirectErrorStream(true).redirectOutput(out.toFile());
+    builder.environment().putAll(Map.of("OFFLINE", "true", "PORT", String.valueOf(freePort()),
+        "HTTP_PORT", String.valueOf(freePort()), "HTTP_BIND_ADDRESS", "127.0.0.1"));
+    Process process = builder.start();
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> Files.readAllLines(out).contains("Sidecar is ready"));
+    } finally {
+      process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+    }
+    assertThat(Files.readString(out)).contains("provider \"dev.stiggsidecar.logging.JsonLogProvider\" specified");
   }
 
   @Test

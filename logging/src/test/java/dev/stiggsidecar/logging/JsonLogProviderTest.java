@@ -4,24 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class JsonLogConfiguratorTest {
+class JsonLogProviderTest {
 
   @Test
-  void logsJsonAtInfoAndEndsLogbacksSearch() {
-    LoggerContext context = newContext();
-    JsonLogConfigurator configurator = new JsonLogConfigurator();
-    configurator.setContext(context);
+  void logsJsonAtInfoWithLibrariesQuiet() {
+    JsonLogProvider provider = new JsonLogProvider();
 
     String printed = printedBy(() -> {
-      assertThat(configurator.configure(context)).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+      provider.initialize();
+      LoggerContext context = (LoggerContext) provider.getLoggerFactory();
+      assertThat(context.isStarted()).isTrue();
+      assertThat(provider.getMDCAdapter()).isNotNull();
       Logger log = context.getLogger("dev.stiggsidecar.sidecar.SidecarMain");
       log.info("starting on port {}", 50051);
       log.debug("not at info");
@@ -35,10 +34,9 @@ class JsonLogConfiguratorTest {
 
   @Test
   void theApplicationsLaterSetupReplacesIt() {
-    LoggerContext context = newContext();
-    JsonLogConfigurator configurator = new JsonLogConfigurator();
-    configurator.setContext(context);
-    configurator.configure(context);
+    JsonLogProvider provider = new JsonLogProvider();
+    printedBy(provider::initialize);
+    LoggerContext context = (LoggerContext) provider.getLoggerFactory();
 
     String printed = printedBy(() -> {
       LogSetup.configure(context, "debug", List.of("sk-secret-key"));
@@ -47,13 +45,6 @@ class JsonLogConfiguratorTest {
 
     assertThat(printed.lines().toList()).as("one appender after the reset").singleElement().asString()
         .contains("\"level\":\"DEBUG\"", "key [redacted] loaded").doesNotContain("sk-secret-key");
-  }
-
-  /** A context as logback's SLF4J provider makes it, before configuration. */
-  private static LoggerContext newContext() {
-    LoggerContext context = new LoggerContext();
-    context.setMDCAdapter(new LogbackMDCAdapter());
-    return context;
   }
 
   /** Logback's console appender writes to whatever {@code System.out} is at the time of the write. */
