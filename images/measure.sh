@@ -8,8 +8,9 @@
 #
 # The sidecar runs against the emulator container (both on the host network, loopback ports), as
 # in production: real upstream calls, real-time connection, and under the memory limit the operator
-# gives it by default (384 MiB), which sizes the JVM's heap. Startup is the median of the runs. The
-# loaded rows need a JDK on the path and the benchmark jar (benchmarks/target/stigg-benchmarks.jar).
+# gives it by default (384 MiB), which sizes the JVM's heap. Startup is the median of the runs, taken
+# in rounds with the floor (below). The loaded rows need a JDK on the path and the benchmark jar
+# (benchmarks/target/stigg-benchmarks.jar).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -59,15 +60,13 @@ stop_sidecar() { podman stop -t 10 measure-sidecar >/dev/null; exec 3<&-; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # The floor a start is measured against: the same image's JVM, with the same archive, printing its
 # version and exiting (container creation, JVM boot and exit; no sidecar code).
-floor_samples=()
-for _ in $(seq 1 "$runs"); do
+floor_start() {
+  local started
   started=$(date +%s%N)
   podman run --rm --network host --read-only --memory 384m --entrypoint /opt/java/bin/java \
     "localhost/stigg-sidecar:$version" -XX:SharedArchiveFile=/app/stigg-sidecar.jsa -version >/dev/null 2>&1
-  floor_samples+=($(( ($(date +%s%N) - started) / 1000000 )))
-done
-floor=$(printf '%s\n' "${floor_samples[@]}" | median)
-echo "measured: floor (podman run of the image's JVM printing its version): $floor ms (runs: ${floor_samples[*]})" >&2
+  echo $(( ($(date +%s%N) - started) / 1000000 ))
+}
 
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$(podman inspect --format '{{.State.Pid}}' "$1")/status"; }
 # What the kubelet reports as the container's memory working set (and evicts and OOM-ranks by):
@@ -87,23 +86,40 @@ working_set_mb() { # container
   echo $(( (usage - inactive) / 1048576 ))
 }
 
-declare -A startup idle working
+declare -A startup idle working samples
 variants=("AppCDS archive (the image's default)" "JDK's default CDS only" "no class-data sharing")
-for i in "${!variants[@]}"; do
-  samples=()
-  for _ in $(seq 1 "$runs"); do
-    samples+=("$(start_sidecar "${entrypoints[$i]}")")
+# Rounds of one floor start and one start of each variant, so that the machine's speed, which drifts
+# over minutes, weighs on all of them alike; the sidecar's own part is the median of its start minus
+# the floor of the same round.
+floor_samples=()
+own_samples=()
+for _ in $(seq 1 "$runs"); do
+  floor_now=$(floor_start)
+  floor_samples+=("$floor_now")
+  for i in "${!variants[@]}"; do
+    sample=$(start_sidecar "${entrypoints[$i]}")
     stop_sidecar
+    samples[$i]+="$sample "
+    if (( i == 0 )); then
+      own_samples+=($(( sample - floor_now )))
+    fi
   done
-  startup[$i]=$(printf '%s\n' "${samples[@]}" | median)
+done
+floor=$(printf '%s\n' "${floor_samples[@]}" | median)
+own=$(printf '%s\n' "${own_samples[@]}" | median)
+echo "measured: floor (podman run of the image's JVM printing its version): $floor ms (runs: ${floor_samples[*]})" >&2
+for i in "${!variants[@]}"; do
+  # shellcheck disable=SC2086 # the samples are words
+  startup[$i]=$(printf '%s\n' ${samples[$i]} | median)
   start_sidecar "${entrypoints[$i]}" >/dev/null
   sleep 10
   idle[$i]=$(rss_mb measure-sidecar)
   working[$i]=$(working_set_mb measure-sidecar)
   stop_sidecar
-  echo "measured: ${variants[$i]}: ${startup[$i]} ms (runs: ${samples[*]}), idle RSS ${idle[$i]} MB," \
+  echo "measured: ${variants[$i]}: ${startup[$i]} ms (runs: ${samples[$i]% }), idle RSS ${idle[$i]} MB," \
     "working set ${working[$i]} MiB" >&2
 done
+echo "measured: the sidecar's own part of a start (AppCDS archive, minus the floor of the same round): $own ms (runs: ${own_samples[*]})" >&2
 # Before it serves the loaded rows below (a million entitlements grow its heap).
 emulator_idle=$(rss_mb measure-emulator)
 
@@ -172,7 +188,7 @@ fi
     done
   fi
   echo
-  echo "Floor: \`podman run\` of the same image's JVM with the same archive, printing its version and exiting (container creation, JVM boot and exit, no sidecar code): $floor ms (median of $runs). What the sidecar's own start adds is its startup minus that."
+  echo "Floor: \`podman run\` of the same image's JVM with the same archive, printing its version and exiting (container creation, JVM boot and exit, no sidecar code): $floor ms (median of $runs). Each round starts the floor and then each variant once, so that the machine's speed, which drifts over minutes, weighs on all alike. What the sidecar's own start adds, the median over the rounds of its start (AppCDS archive) minus the floor of the same round: $own ms."
   echo
   echo "The emulator at idle (with its AppCDS archive, after serving the sidecar starts above, before the loaded rows): ${emulator_idle} MB resident."
 } | tee "$report"
