@@ -200,16 +200,18 @@ public final class SidecarRuntime implements AutoCloseable {
 
   /**
    * Starts, once, what waited for the start to be done with the CPU, on the scheduler's thread: the
-   * HTTP client (misses wait for it), the API key check and the real-time connection, then the JVM
-   * metrics. The key check's first request generates the process identity sent to Stigg (security
-   * providers, a host name lookup): tens of milliseconds that the start need not wait for. Called
-   * from {@link #start} only.
+   * process identity sent to Stigg and the HTTP client (misses wait for them), the API key check and
+   * the real-time connection, then the JVM metrics. The identity comes first: a request builds its
+   * headers on the thread that makes it, and generating the identity (security providers, a host
+   * name lookup) takes tens of milliseconds that should not fall on the first miss's event loop.
+   * Called from {@link #start} only.
    */
   private void runDeferredWork() {
     if (startDone.isDone()) {
       return;
     }
     http.ifPresent(client -> scheduler.execute(() -> {
+      SdkIdentity.ofThisProcess();
       buildHttpClient(client);
       upstream.ifPresent(this::checkKey);
       feed.ifPresent(RealtimeFeed::start);
