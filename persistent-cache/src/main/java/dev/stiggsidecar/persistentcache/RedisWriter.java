@@ -9,7 +9,7 @@ import dev.stiggsidecar.redis.RedisGateway;
 import dev.stiggsidecar.redis.RedisKeys;
 import dev.stiggsidecar.redis.RedisValues;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
-import dev.stiggsidecar.stigg.entitlement.Usage;
+import dev.stiggsidecar.stigg.entitlement.Entitlement;
 import dev.stiggsidecar.stigg.realtime.RealtimeHandler;
 import dev.stiggsidecar.stigg.upstream.EntitlementJson;
 import io.lettuce.core.KeyScanCursor;
@@ -107,7 +107,7 @@ public final class RedisWriter implements RealtimeHandler {
       return;
     }
     long changed = EntitlementJson.date(payload.path("entitlement").path("usageUpdatedAt"));
-    long timestamp = changed == Usage.NO_DATE ? clock.millis() : changed;
+    long timestamp = changed == Entitlement.NO_DATE ? clock.millis() : changed;
     String usageKey = keys.usage(key(usage), usage.get("featureId").asText());
     write("usageUpdated", new RedisValues(List.of(new RedisValues.Entry(usageKey, RedisCodec.usageValue(
         usage.get("currentUsage").asDouble(), EntitlementJson.date(usage.path("usagePeriodStart")),

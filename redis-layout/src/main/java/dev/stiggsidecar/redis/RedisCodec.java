@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.Entitlement;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
-import dev.stiggsidecar.stigg.entitlement.Usage;
 import dev.stiggsidecar.stigg.upstream.EntitlementJson;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -54,7 +53,7 @@ public final class RedisCodec {
       boolean found = false;
       for (JsonNode fragment : fragments) {
         long updated = EntitlementJson.date(fragment.path("entitlementUpdatedAt"));
-        if (!found && updated != Usage.NO_DATE) {
+        if (!found && updated != Entitlement.NO_DATE) {
           mapTimestamp = updated;
           found = true;
         }
@@ -64,7 +63,7 @@ public final class RedisCodec {
           long usageUpdated = EntitlementJson.date(fragment.path("usageUpdatedAt"));
           usage.add(new RedisValues.Entry(keys.usage(key, featureId), usageValue(
               fragment.path("currentUsage").asDouble(0), EntitlementJson.date(fragment.path("usagePeriodStart")),
-              EntitlementJson.periodEnd(fragment)), usageUpdated == Usage.NO_DATE ? nowMillis : usageUpdated));
+              EntitlementJson.periodEnd(fragment)), usageUpdated == Entitlement.NO_DATE ? nowMillis : usageUpdated));
         }
       }
     }
@@ -78,10 +77,10 @@ public final class RedisCodec {
   public static String usageValue(double currentUsage, long periodStart, long periodEnd) {
     ObjectNode value = NODES.objectNode();
     value.set("currentUsage", number(currentUsage));
-    if (periodStart != Usage.NO_DATE) {
+    if (periodStart != Entitlement.NO_DATE) {
       value.put("usagePeriodStart", periodStart);
     }
-    if (periodEnd != Usage.NO_DATE) {
+    if (periodEnd != Entitlement.NO_DATE) {
       value.put("usagePeriodEnd", periodEnd);
     }
     return value.toString();
@@ -262,7 +261,7 @@ public final class RedisCodec {
 
   private static void putDate(ObjectNode node, String field, JsonNode value) {
     long millis = EntitlementJson.date(value);
-    if (millis != Usage.NO_DATE) {
+    if (millis != Entitlement.NO_DATE) {
       node.put(field, millis);
     }
   }

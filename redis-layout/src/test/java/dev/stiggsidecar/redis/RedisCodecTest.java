@@ -8,7 +8,6 @@ import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.Entitlement;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import dev.stiggsidecar.stigg.entitlement.FeatureCatalog;
-import dev.stiggsidecar.stigg.entitlement.Usage;
 import dev.stiggsidecar.stigg.upstream.EntitlementJson;
 import java.util.HashMap;
 import java.util.List;
@@ -95,7 +94,7 @@ class RedisCodecTest {
   }
 
   private static String describe(Entitlement e) {
-    String usage = e.usage().map(u -> u.currentUsage() + " " + u.resetPeriod() + " " + u.resetConfiguration() + " "
+    String usage = e.usageWindow().map(u -> e.currentUsage() + " " + u.resetPeriod() + " " + u.resetConfiguration() + " "
         + date(u.periodAnchor()) + " " + date(u.periodStart()) + " " + date(u.periodEnd())).orElse("no usage");
     return String.join(" | ", List.of(e.feature().toString(), e.hasUsageLimit() ? String.valueOf(e.usageLimit()) : "-",
         String.valueOf(e.hasUnlimitedUsage()), String.valueOf(e.hasSoftLimit()), String.valueOf(e.denialReason()),
@@ -103,6 +102,6 @@ class RedisCodecTest {
   }
 
   private static String date(long millis) {
-    return millis == Usage.NO_DATE ? "-" : Long.toString(millis);
+    return millis == Entitlement.NO_DATE ? "-" : Long.toString(millis);
   }
 }

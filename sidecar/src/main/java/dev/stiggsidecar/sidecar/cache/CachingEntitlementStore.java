@@ -6,7 +6,7 @@ import dev.stiggsidecar.stigg.entitlement.CreditBalance;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
 import dev.stiggsidecar.stigg.entitlement.FeatureType;
-import dev.stiggsidecar.stigg.entitlement.Usage;
+import dev.stiggsidecar.stigg.entitlement.UsageWindow;
 import dev.stiggsidecar.stigg.upstream.EntitlementFetcher;
 import dev.stiggsidecar.stigg.upstream.UpstreamException;
 import java.time.Clock;
@@ -135,11 +135,10 @@ public final class CachingEntitlementStore implements EntitlementStore {
       if (entitlement.feature().type() != FeatureType.NUMBER) {
         return entitlement;
       }
-      Usage usage = entitlement.usage()
-          .map(existing -> existing.withCurrent(currentUsage, periodStart, periodEnd))
-          .orElseGet(() -> new Usage(currentUsage, Optional.empty(), Optional.empty(), Usage.NO_DATE, periodStart,
-              periodEnd));
-      return entitlement.withUsage(usage);
+      UsageWindow window = entitlement.usageWindow()
+          .map(existing -> existing.withBounds(periodStart, periodEnd))
+          .orElseGet(() -> UsageWindow.between(periodStart, periodEnd));
+      return entitlement.withUsage(currentUsage, window);
     }).orElse(entry));
   }
 

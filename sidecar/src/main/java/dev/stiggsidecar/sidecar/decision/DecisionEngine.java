@@ -6,7 +6,6 @@ import dev.stiggsidecar.stigg.entitlement.DenialReason;
 import dev.stiggsidecar.stigg.entitlement.Entitlement;
 import dev.stiggsidecar.stigg.entitlement.FeatureType;
 import dev.stiggsidecar.stigg.entitlement.MeterType;
-import dev.stiggsidecar.stigg.entitlement.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +42,7 @@ public final class DecisionEngine {
 
   /** Decides {@code check} from the cached {@code entry} at {@code nowMillis}. */
   public Decision decide(CustomerEntitlements entry, Check check, long nowMillis) {
-    Optional<Entitlement> found = entry.find(check.featureId()).map(entitlement -> rolledOver(entitlement, nowMillis));
+    Optional<Entitlement> found = entry.find(check.featureId()).map(entitlement -> entitlement.rolledOver(nowMillis));
     if (found.isPresent() && !check.kind().accepts(found.get().feature())) {
       return Decision.fallback(check.kind(), fallbacks.forCheck(check), DenialReason.FEATURE_TYPE_MISMATCH);
     }
@@ -95,7 +94,7 @@ public final class DecisionEngine {
   public List<Decision> decideAll(CustomerEntitlements entry, long nowMillis) {
     List<Decision> decisions = new ArrayList<>(entry.size());
     for (Entitlement cached : entry.all()) {
-      Entitlement entitlement = rolledOver(cached, nowMillis);
+      Entitlement entitlement = cached.rolledOver(nowMillis);
       DenialReason denial = denial(entry.customerExists(), entitlement, 0, List.of());
       decisions.add(Decision.evaluated(CheckKind.of(entitlement.feature()), entitlement, denial == null, denial));
     }
@@ -137,16 +136,7 @@ public final class DecisionEngine {
       return null;
     }
     double limit = entitlement.hasUsageLimit() ? entitlement.usageLimit() : 0;
-    double current = entitlement.usage().map(Usage::currentUsage).orElse(0.0);
+    double current = entitlement.currentUsage();
     return current + requestedUsage <= limit ? null : DenialReason.REQUESTED_USAGE_EXCEEDING_LIMIT;
-  }
-
-  private static Entitlement rolledOver(Entitlement entitlement, long nowMillis) {
-    Optional<Usage> usage = entitlement.usage();
-    if (usage.isEmpty()) {
-      return entitlement;
-    }
-    Usage rolled = usage.get().rolledOver(nowMillis);
-    return rolled == usage.get() ? entitlement : entitlement.withUsage(rolled);
   }
 }

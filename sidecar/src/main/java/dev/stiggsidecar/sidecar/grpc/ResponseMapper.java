@@ -13,7 +13,6 @@ import dev.stiggsidecar.stigg.entitlement.Feature;
 import dev.stiggsidecar.stigg.entitlement.FeatureType;
 import dev.stiggsidecar.stigg.entitlement.MeterType;
 import dev.stiggsidecar.stigg.entitlement.ResetPeriod;
-import dev.stiggsidecar.stigg.entitlement.Usage;
 import dev.stiggsidecar.stigg.upstream.UsageMeasurement;
 import io.stigg.sidecar.proto.v1.AccessDeniedReason;
 import io.stigg.sidecar.proto.v1.BooleanEntitlement;
@@ -148,7 +147,7 @@ final class ResponseMapper {
       CreditEntitlement.Builder credit = CreditEntitlement.newBuilder().setCurrency(currency)
           .setUsageLimit(balance.totalGranted()).setCurrentUsage(balance.totalConsumed())
           .setRemaining(balance.currentBalance());
-      if (balance.validUntil() != Usage.NO_DATE) {
+      if (balance.validUntil() != Entitlement.NO_DATE) {
         credit.setUsagePeriodEnd(timestamp(balance.validUntil()));
       }
       item.setCredit(credit);
@@ -163,10 +162,10 @@ final class ResponseMapper {
         .setFeatureId(measurement.featureId());
     measurement.key().resourceId().ifPresent(response::setResourceId);
     measurement.currentUsage().ifPresent(response::setCurrentUsage);
-    if (measurement.periodStart() != Usage.NO_DATE) {
+    if (measurement.periodStart() != Entitlement.NO_DATE) {
       response.setUsagePeriodStart(timestamp(measurement.periodStart()));
     }
-    if (measurement.periodEnd() != Usage.NO_DATE) {
+    if (measurement.periodEnd() != Entitlement.NO_DATE) {
       response.setUsagePeriodEnd(timestamp(measurement.periodEnd()));
     }
     return response.build();
@@ -203,16 +202,16 @@ final class ResponseMapper {
       if (entitlement.hasUsageLimit()) {
         metered.setUsageLimit(entitlement.usageLimit());
       }
-      entitlement.usage().ifPresent(usage -> {
-        metered.setCurrentUsage(usage.currentUsage());
+      entitlement.usageWindow().ifPresent(usage -> {
+        metered.setCurrentUsage(entitlement.currentUsage());
         usage.resetPeriod().ifPresent(period -> metered.setResetPeriod(resetPeriod(period)));
-        if (usage.periodAnchor() != Usage.NO_DATE) {
+        if (usage.periodAnchor() != Entitlement.NO_DATE) {
           metered.setUsagePeriodAnchor(timestamp(usage.periodAnchor()));
         }
-        if (usage.periodStart() != Usage.NO_DATE) {
+        if (usage.periodStart() != Entitlement.NO_DATE) {
           metered.setUsagePeriodStart(timestamp(usage.periodStart()));
         }
-        if (usage.periodEnd() != Usage.NO_DATE) {
+        if (usage.periodEnd() != Entitlement.NO_DATE) {
           Timestamp end = timestamp(usage.periodEnd());
           metered.setUsagePeriodEnd(end);
           setNextResetDate(metered, end);

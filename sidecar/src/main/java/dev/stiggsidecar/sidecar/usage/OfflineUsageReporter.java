@@ -1,6 +1,6 @@
 package dev.stiggsidecar.sidecar.usage;
 
-import dev.stiggsidecar.stigg.entitlement.Usage;
+import dev.stiggsidecar.stigg.entitlement.Entitlement;
 import dev.stiggsidecar.stigg.upstream.UsageEvent;
 import dev.stiggsidecar.stigg.upstream.UsageMeasurement;
 import dev.stiggsidecar.stigg.upstream.UsageReport;
@@ -32,6 +32,6 @@ public final class OfflineUsageReporter implements UsageReporter {
 
   private static UsageMeasurement acknowledge(UsageReport report) {
     return new UsageMeasurement(UUID.randomUUID().toString(), report.key(), report.featureId(), OptionalDouble.empty(),
-        Usage.NO_DATE, Usage.NO_DATE, System.currentTimeMillis());
+        Entitlement.NO_DATE, Entitlement.NO_DATE, System.currentTimeMillis());
   }
 }

@@ -11,7 +11,7 @@ import dev.stiggsidecar.stigg.entitlement.Feature;
 import dev.stiggsidecar.stigg.entitlement.FeatureType;
 import dev.stiggsidecar.stigg.entitlement.MeterType;
 import dev.stiggsidecar.stigg.entitlement.ResetPeriod;
-import dev.stiggsidecar.stigg.entitlement.Usage;
+import dev.stiggsidecar.stigg.entitlement.UsageWindow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +58,11 @@ class DecisionEngineTest {
             true, false, null),
         row("6 enum: no values requested", entry(region("us")), enumCheck(), true, false, null),
         row("7 numeric (meter None) ignores usage", entry(Entitlement.builder(SEATS).usageLimit(5)
-            .usage(usage(9, Usage.NO_DATE)).build()), Check.of(CheckKind.NUMERIC, "seats"), true, false, null),
-        row("8 metered unlimited", entry(Entitlement.builder(CALLS).unlimited(true).usage(usage(1e9, Usage.NO_DATE))
+            .usage(9, window(Entitlement.NO_DATE)).build()), Check.of(CheckKind.NUMERIC, "seats"), true, false, null),
+        row("8 metered unlimited", entry(Entitlement.builder(CALLS).unlimited(true).usage(1e9, window(Entitlement.NO_DATE))
             .build()), metered(1e6), true, false, null),
         row("8 metered soft limit", entry(Entitlement.builder(STORAGE).softLimit(true).usageLimit(10)
-            .usage(usage(10, Usage.NO_DATE)).build()), new Check(CheckKind.METERED, "storage", OptionalDouble.of(5),
+            .usage(10, window(Entitlement.NO_DATE)).build()), new Check(CheckKind.METERED, "storage", OptionalDouble.of(5),
             List.of(), Optional.empty()), true, false, null),
         row("9 metered within the limit (equal)", entry(calls(10, 7)), metered(3), true, false, null),
         row("10 metered over the limit", entry(calls(10, 7)), metered(4),
@@ -70,13 +70,13 @@ class DecisionEngineTest {
         row("9 metered without requested usage counts 0", entry(calls(10, 10)), Check.of(CheckKind.METERED, "calls"),
             true, false, null),
         row("10 metered without a limit counts a limit of 0", entry(Entitlement.builder(CALLS)
-            .usage(usage(0, Usage.NO_DATE)).build()), metered(1), false, false,
+            .usage(0, window(Entitlement.NO_DATE)).build()), metered(1), false, false,
             DenialReason.REQUESTED_USAGE_EXCEEDING_LIMIT),
         row("number without meter type: answered numeric, decided by usage", entry(Entitlement.builder(RAW_NUMBER)
-            .usageLimit(5).usage(usage(6, Usage.NO_DATE)).build()), Check.of(CheckKind.NUMERIC, "raw"),
+            .usageLimit(5).usage(6, window(Entitlement.NO_DATE)).build()), Check.of(CheckKind.NUMERIC, "raw"),
             false, false, DenialReason.REQUESTED_USAGE_EXCEEDING_LIMIT),
         row("ended usage window rolls over to zero", entry(Entitlement.builder(CALLS).usageLimit(10)
-            .usage(new Usage(10, Optional.of(ResetPeriod.DAY), Optional.empty(), NOW - 30 * DAY, NOW - 2 * DAY,
+            .usage(10, new UsageWindow(Optional.of(ResetPeriod.DAY), Optional.empty(), NOW - 30 * DAY, NOW - 2 * DAY,
                 NOW - DAY)).build()), metered(5), true, false, null),
         row("type mismatch: global fallback, FEATURE_TYPE_MISMATCH", entry(calls(10, 0)),
             Check.of(CheckKind.BOOLEAN, "calls"), true, true, DenialReason.FEATURE_TYPE_MISMATCH),
@@ -110,14 +110,14 @@ class DecisionEngineTest {
 
   @Test
   void rolledOverUsageIsWhatTheAnswerCarries() {
-    Entitlement ended = Entitlement.builder(CALLS).usageLimit(10).usage(new Usage(10, Optional.of(ResetPeriod.DAY),
+    Entitlement ended = Entitlement.builder(CALLS).usageLimit(10).usage(10, new UsageWindow(Optional.of(ResetPeriod.DAY),
         Optional.empty(), NOW - 30 * DAY, NOW - 2 * DAY, NOW - DAY)).build();
 
-    Usage usage = engine.decide(entry(ended), metered(1), NOW).entitlement().orElseThrow().usage().orElseThrow();
+    Entitlement answered = engine.decide(entry(ended), metered(1), NOW).entitlement().orElseThrow();
 
-    assertThat(usage.currentUsage()).isZero();
-    assertThat(usage.periodStart()).isEqualTo(NOW - 30 * DAY + 30 * DAY);
-    assertThat(usage.periodEnd()).isEqualTo(NOW + DAY);
+    assertThat(answered.currentUsage()).isZero();
+    assertThat(answered.usageWindow().orElseThrow().periodStart()).isEqualTo(NOW - 30 * DAY + 30 * DAY);
+    assertThat(answered.usageWindow().orElseThrow().periodEnd()).isEqualTo(NOW + DAY);
   }
 
   @Test
@@ -188,15 +188,15 @@ class DecisionEngineTest {
   }
 
   private static Entitlement calls(double limit, double current) {
-    return Entitlement.builder(CALLS).usageLimit(limit).usage(usage(current, Usage.NO_DATE)).build();
+    return Entitlement.builder(CALLS).usageLimit(limit).usage(current, window(Entitlement.NO_DATE)).build();
   }
 
   private static Entitlement region(String... values) {
     return Entitlement.builder(REGION).enumValues(List.of(values)).build();
   }
 
-  private static Usage usage(double current, long end) {
-    return new Usage(current, Optional.empty(), Optional.empty(), Usage.NO_DATE, Usage.NO_DATE, end);
+  private static UsageWindow window(long end) {
+    return UsageWindow.between(Entitlement.NO_DATE, end);
   }
 
   private static Check metered(double requested) {
@@ -211,8 +211,8 @@ class DecisionEngineTest {
   void creditChecksDecideFromThePushedBalanceElseFromWhatStiggComputed() {
     Feature tokens = new Feature("tokens", FeatureType.NUMBER, Optional.of(MeterType.INCREMENTAL), "", "");
     Entitlement priced = Entitlement.builder(tokens).creditRate(new CreditRate(0.5, "credits")).build();
-    CreditBalance some = new CreditBalance("credits", "Credits", "credit", "credits", 12, 88, 100, Usage.NO_DATE);
-    CreditBalance none = new CreditBalance("credits", "Credits", "credit", "credits", 0, 100, 100, Usage.NO_DATE);
+    CreditBalance some = new CreditBalance("credits", "Credits", "credit", "credits", 12, 88, 100, Entitlement.NO_DATE);
+    CreditBalance none = new CreditBalance("credits", "Credits", "credit", "credits", 0, 100, 100, Entitlement.NO_DATE);
 
     CreditDecision remaining = engine.decideCredit(entry(priced).withCreditBalance(some), "credits");
     assertThat(remaining.hasAccess()).isTrue();

@@ -6,10 +6,14 @@ import java.util.Optional;
 
 /**
  * One customer's entitlement to one feature, as Stigg computed it. Immutable and deliberately
- * compact (about 48 bytes, plus a {@link Usage} for metered features): a sidecar may cache millions.
- * "No limit" is {@code NaN} and "no date" is {@link Usage#NO_DATE} rather than boxed values.
+ * compact (56 bytes): a sidecar may cache millions. A metered entitlement holds its current usage
+ * itself and refers to a shared {@link UsageWindow}, so that the customer's own part is one object.
+ * "No limit" is {@code NaN} and "no date" is {@link #NO_DATE} rather than boxed values.
  */
 public final class Entitlement {
+
+  /** Epoch milliseconds that stand for "no date", here and in every date of the entitlement model. */
+  public static final long NO_DATE = Long.MIN_VALUE;
 
   private static final byte UNLIMITED = 1;
   private static final byte SOFT_LIMIT = 2;
@@ -21,20 +25,23 @@ public final class Entitlement {
   private final long validUntil;
   private final List<String> enumValues;
   private final CreditRate creditRate;
-  private final Usage usage;
+  /** Null unless the entitlement carries usage (metered features, numbers with usage). */
+  private final UsageWindow usageWindow;
+  private final double currentUsage;
   private final byte flags;
   /** The denial reason's ordinal, or {@link #NO_REASON}: a byte keeps the object at 48 bytes. */
   private final byte denialReason;
 
   private Entitlement(Feature feature, double usageLimit, long validUntil, List<String> enumValues,
-      byte denialReason, CreditRate creditRate, Usage usage, byte flags) {
+      byte denialReason, CreditRate creditRate, UsageWindow usageWindow, double currentUsage, byte flags) {
     this.feature = Objects.requireNonNull(feature, "feature");
     this.usageLimit = usageLimit;
     this.validUntil = validUntil;
     this.enumValues = enumValues;
     this.denialReason = denialReason;
     this.creditRate = creditRate;
-    this.usage = usage;
+    this.usageWindow = usageWindow;
+    this.currentUsage = usageWindow == null ? 0 : currentUsage;
     this.flags = flags;
   }
 
@@ -76,31 +83,53 @@ public final class Entitlement {
     return enumValues.contains(value);
   }
 
-  /** Epoch milliseconds after which the entitlement must be refetched, or {@link Usage#NO_DATE}. */
+  /** Epoch milliseconds after which the entitlement must be refetched, or {@link #NO_DATE}. */
   public long validUntil() {
     return validUntil;
   }
 
   public boolean isExpired(long nowMillis) {
-    return validUntil != Usage.NO_DATE && validUntil <= nowMillis;
+    return validUntil != NO_DATE && validUntil <= nowMillis;
   }
 
   public Optional<CreditRate> creditRate() {
     return Optional.ofNullable(creditRate);
   }
 
-  /** Usage and its window; present for metered features. */
-  public Optional<Usage> usage() {
-    return Optional.ofNullable(usage);
+  /** Whether the entitlement carries usage: metered features, and numbers that came with usage. */
+  public boolean hasUsage() {
+    return usageWindow != null;
   }
 
-  public Entitlement withUsage(Usage newUsage) {
-    return new Entitlement(feature, usageLimit, validUntil, enumValues, denialReason, creditRate, newUsage, flags);
+  /** The usage counted in the current window; 0 without usage. */
+  public double currentUsage() {
+    return currentUsage;
+  }
+
+  /** The window the usage counts in; present exactly when {@link #hasUsage()}. */
+  public Optional<UsageWindow> usageWindow() {
+    return Optional.ofNullable(usageWindow);
+  }
+
+  public Entitlement withUsage(double newCurrentUsage, UsageWindow window) {
+    return new Entitlement(feature, usageLimit, validUntil, enumValues, denialReason, creditRate,
+        Objects.requireNonNull(window, "window"), newCurrentUsage, flags);
+  }
+
+  /**
+   * This entitlement as of {@code nowMillis}: itself while its usage window is open; once the window
+   * has ended, zero usage in the window that contains now (see {@link UsageWindow#rolledOver}).
+   */
+  public Entitlement rolledOver(long nowMillis) {
+    if (usageWindow == null || !usageWindow.hasEndedBy(nowMillis)) {
+      return this;
+    }
+    return withUsage(0, usageWindow.rolledOver(nowMillis));
   }
 
   public Entitlement withDenialReason(Optional<DenialReason> reason, long newValidUntil) {
     return new Entitlement(feature, usageLimit, newValidUntil, enumValues, ordinal(reason.orElse(null)), creditRate,
-        usage, flags);
+        usageWindow, currentUsage, flags);
   }
 
   private static byte ordinal(DenialReason reason) {
@@ -122,10 +151,11 @@ public final class Entitlement {
         && denialReason == that.denialReason
         && validUntil == that.validUntil
         && Double.doubleToLongBits(usageLimit) == Double.doubleToLongBits(that.usageLimit)
+        && Double.doubleToLongBits(currentUsage) == Double.doubleToLongBits(that.currentUsage)
         && feature.equals(that.feature)
         && enumValues.equals(that.enumValues)
         && Objects.equals(creditRate, that.creditRate)
-        && Objects.equals(usage, that.usage);
+        && Objects.equals(usageWindow, that.usageWindow);
   }
 
   @Override
@@ -135,24 +165,29 @@ public final class Entitlement {
     hash = 31 * hash + Long.hashCode(validUntil);
     hash = 31 * hash + enumValues.hashCode();
     hash = 31 * hash + Objects.hashCode(creditRate);
-    hash = 31 * hash + Objects.hashCode(usage);
+    hash = 31 * hash + Double.hashCode(currentUsage);
+    hash = 31 * hash + Objects.hashCode(usageWindow);
     return 31 * hash + flags * 37 + denialReason;
   }
 
-  /** A rough count of the heap bytes this entitlement holds beyond shared (interned) parts. */
+  /**
+   * A rough count of the heap bytes this entitlement holds beyond the catalogue's parts: itself, and
+   * a usage window as if it were its own (windows are often shared, so this errs high).
+   */
   int estimatedBytes() {
-    return usage == null ? 48 : 48 + 48;
+    return usageWindow == null ? 56 : 56 + 48;
   }
 
   /** Builds an entitlement; unset numbers and dates mean "none". */
   public static final class Builder {
     private final Feature feature;
     private double usageLimit = Double.NaN;
-    private long validUntil = Usage.NO_DATE;
+    private long validUntil = NO_DATE;
     private List<String> enumValues = List.of();
     private byte denialReason = NO_REASON;
     private CreditRate creditRate;
-    private Usage usage;
+    private UsageWindow usageWindow;
+    private double currentUsage;
     private byte flags;
 
     private Builder(Feature feature) {
@@ -195,13 +230,16 @@ public final class Entitlement {
       return this;
     }
 
-    public Builder usage(Usage value) {
-      this.usage = value;
+    /** Usage counted in {@code window}; pass an interned window ({@link FeatureCatalog#intern(UsageWindow)}). */
+    public Builder usage(double current, UsageWindow window) {
+      this.currentUsage = current;
+      this.usageWindow = Objects.requireNonNull(window, "window");
       return this;
     }
 
     public Entitlement build() {
-      return new Entitlement(feature, usageLimit, validUntil, enumValues, denialReason, creditRate, usage, flags);
+      return new Entitlement(feature, usageLimit, validUntil, enumValues, denialReason, creditRate, usageWindow,
+          currentUsage, flags);
     }
   }
 }

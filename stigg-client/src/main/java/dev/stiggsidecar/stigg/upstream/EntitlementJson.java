@@ -11,7 +11,7 @@ import dev.stiggsidecar.stigg.entitlement.FeatureType;
 import dev.stiggsidecar.stigg.entitlement.MeterType;
 import dev.stiggsidecar.stigg.entitlement.ResetConfiguration;
 import dev.stiggsidecar.stigg.entitlement.ResetPeriod;
-import dev.stiggsidecar.stigg.entitlement.Usage;
+import dev.stiggsidecar.stigg.entitlement.UsageWindow;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -85,11 +85,11 @@ public final class EntitlementJson {
     // A number without a meter type still carries usage: Stigg's engine decides it by the usage rule.
     boolean unmeteredNumber = type.get() == FeatureType.NUMBER && feature.meterType().isEmpty() && currentUsage != 0;
     if (feature.isMetered() || unmeteredNumber) {
-      builder.usage(new Usage(currentUsage,
+      builder.usage(currentUsage, features.intern(new UsageWindow(
           ResetPeriod.fromGraphql(fragment.path("resetPeriod").asText("")),
           resetConfiguration(fragment.path("resetPeriodConfiguration")).map(features::intern),
           date(fragment.path("usagePeriodAnchor")), date(fragment.path("usagePeriodStart")),
-          periodEnd(fragment)));
+          periodEnd(fragment))));
     }
     return Optional.of(features.intern(builder.build()));
   }
@@ -103,16 +103,16 @@ public final class EntitlementJson {
       try {
         return Instant.parse(node.asText()).toEpochMilli();
       } catch (DateTimeParseException e) {
-        return Usage.NO_DATE;
+        return Entitlement.NO_DATE;
       }
     }
-    return Usage.NO_DATE;
+    return Entitlement.NO_DATE;
   }
 
   /** The usage window end; older payloads carry only {@code nextResetDate}. */
   public static long periodEnd(JsonNode node) {
     long end = date(node.path("usagePeriodEnd"));
-    return end != Usage.NO_DATE ? end : date(node.path("nextResetDate"));
+    return end != Entitlement.NO_DATE ? end : date(node.path("nextResetDate"));
   }
 
   private static Optional<ResetConfiguration> resetConfiguration(JsonNode node) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.EntityKey;
-import dev.stiggsidecar.stigg.entitlement.Usage;
+import dev.stiggsidecar.stigg.entitlement.Entitlement;
 import dev.stiggsidecar.stigg.upstream.ApiKey;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -169,7 +169,7 @@ public final class StiggApiClient implements EntitlementFetcher {
         node.path("featureId").asText(""),
         usage.isNumber() ? OptionalDouble.of(usage.asDouble()) : OptionalDouble.empty(),
         EntitlementJson.date(node.path("usagePeriodStart")), EntitlementJson.periodEnd(node),
-        EntitlementJson.date(node.path("timestamp")) == Usage.NO_DATE ? System.currentTimeMillis()
+        EntitlementJson.date(node.path("timestamp")) == Entitlement.NO_DATE ? System.currentTimeMillis()
             : EntitlementJson.date(node.path("timestamp")));
   }
 
