@@ -15,7 +15,7 @@ public final class FeatureCatalog {
   private final ConcurrentMap<Feature, Feature> features = new ConcurrentHashMap<>();
   private final ConcurrentMap<ResetConfiguration, ResetConfiguration> resetConfigurations = new ConcurrentHashMap<>();
   private final ConcurrentMap<java.util.List<String>, java.util.List<String>> enumValues = new ConcurrentHashMap<>();
-  private final Interner<Entitlement> entitlements = Interner.newWeakInterner();
+  private final Interner<Entitlement.Terms> terms = Interner.newWeakInterner();
   private final Interner<UsageWindow> usageWindows = Interner.newWeakInterner();
 
   public Feature intern(Feature feature) {
@@ -45,15 +45,15 @@ public final class FeatureCatalog {
   }
 
   /**
-   * One shared instance per distinct entitlement without usage: a customer's boolean, numeric and
-   * enum entitlements are mostly the same as thousands of other customers' (same feature, limit and
-   * flags), and sharing them took the heap per cached entitlement from about 86 to about 50 bytes.
-   * An entitlement with usage is the customer's own and is returned as given. Held weakly: an
-   * instance no cached customer refers to goes with a garbage collection, so per-customer limits
-   * or dates cannot grow this without bound.
+   * The entitlement with one shared instance of its terms: a customer's boolean, numeric and enum
+   * entitlements are mostly the same as thousands of other customers' (same feature, limit and
+   * flags), and so are the terms that a metered entitlement's usage counts against. An entitlement
+   * without usage is its terms, so it is shared whole; one with usage keeps its own usage and window
+   * and shares its terms. Held weakly: terms that no cached customer refers to go with a garbage
+   * collection, so per-customer limits or dates cannot grow this without bound.
    */
   public Entitlement intern(Entitlement entitlement) {
-    return entitlement.hasUsage() ? entitlement : entitlements.intern(entitlement);
+    return entitlement.withTerms(terms.intern(entitlement.terms()));
   }
 
   public int size() {
