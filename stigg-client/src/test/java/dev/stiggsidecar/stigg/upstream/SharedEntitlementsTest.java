@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stiggsidecar.stigg.entitlement.CustomerEntitlements;
 import dev.stiggsidecar.stigg.entitlement.Entitlement;
 import dev.stiggsidecar.stigg.entitlement.FeatureCatalog;
+import dev.stiggsidecar.stigg.entitlement.UsageWindow;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +50,18 @@ class SharedEntitlementsTest {
     return parser.entitlements(list, 0);
   }
 
+  @Test
+  void aSubscriptionsMeteredFeaturesAndCustomersThatResetTogetherShareOneUsageWindow() throws Exception {
+    CustomerEntitlements first = parse(plan(25, "2027-01-01T00:00:00.000Z", 3));
+    CustomerEntitlements second = parse(plan(25, "2027-01-01T00:00:00.000Z", 9));
+
+    UsageWindow window = first.find("feature-api-calls").orElseThrow().usageWindow().orElseThrow();
+    assertThat(first.find("feature-storage").orElseThrow().usageWindow()).containsSame(window);
+    assertThat(second.find("feature-api-calls").orElseThrow().usageWindow()).containsSame(window);
+    assertThat(second.find("feature-api-calls").orElseThrow().currentUsage()).isEqualTo(9);
+    assertThat(first.find("feature-api-calls").orElseThrow().currentUsage()).isEqualTo(3);
+  }
+
   private static String plan(int seats, String trialEnds, int apiCalls) {
     return """
         [
@@ -57,7 +70,9 @@ class SharedEntitlementsTest {
           {"feature":{"refId":"feature-region","featureType":"ENUM","meterType":"None"},"enumValues":["eu","us"]},
           {"feature":{"refId":"feature-trial","featureType":"BOOLEAN","meterType":"None"},"validUntil":"%s"},
           {"feature":{"refId":"feature-api-calls","featureType":"NUMBER","meterType":"Incremental"},"usageLimit":1000,
-            "currentUsage":%d,"resetPeriod":"MONTH","usagePeriodEnd":"2026-12-15T00:00:00.000Z"}
+            "currentUsage":%d,"resetPeriod":"MONTH","usagePeriodEnd":"2026-12-15T00:00:00.000Z"},
+          {"feature":{"refId":"feature-storage","featureType":"NUMBER","meterType":"Fluctuating"},"usageLimit":50,
+            "currentUsage":1,"resetPeriod":"MONTH","usagePeriodEnd":"2026-12-15T00:00:00.000Z"}
         ]
         """.formatted(seats, trialEnds, apiCalls);
   }
