@@ -6,9 +6,10 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Interns the parts of entitlements that repeat across customers (features, reset configurations,
- * enum value lists), so that every cached entitlement shares one instance of each. A catalogue is
- * small (tens to hundreds of distinct values) while cached entitlements number in the millions, so
- * this trades a few tiny maps for most of the per-entitlement object and string cost.
+ * enum value lists, entitlements' terms, usage windows), so that cached entitlements share one
+ * instance of each. A catalogue is small (tens to hundreds of distinct values) while cached
+ * entitlements number in the millions, so this trades a few tiny maps for most of the
+ * per-entitlement object and string cost.
  */
 public final class FeatureCatalog {
 
@@ -16,7 +17,8 @@ public final class FeatureCatalog {
   private final ConcurrentMap<ResetConfiguration, ResetConfiguration> resetConfigurations = new ConcurrentHashMap<>();
   private final ConcurrentMap<java.util.List<String>, java.util.List<String>> enumValues = new ConcurrentHashMap<>();
   private final Interner<Entitlement.Terms> terms = Interner.newWeakInterner();
-  private final Interner<UsageWindow> usageWindows = Interner.newWeakInterner();
+  private final LossyInterner<Entitlement.Terms> meteredTerms = new LossyInterner<>(4096);
+  private final LossyInterner<UsageWindow> usageWindows = new LossyInterner<>(4096);
 
   public Feature intern(Feature feature) {
     Feature existing = features.putIfAbsent(feature, feature);
@@ -36,24 +38,29 @@ public final class FeatureCatalog {
   }
 
   /**
-   * One shared instance per distinct usage window: a subscription's metered features count in the
-   * same window, and customers whose subscriptions reset together share it too. Held weakly, as
-   * windows move on every period and anchors can be as many as subscriptions.
+   * A shared instance of the window while it recurs: a subscription's metered features count in
+   * the same window (they arrive together), and so do customers whose subscriptions reset together.
+   * A window anchored at a subscription's own start is often its customer's alone, so this is a
+   * {@link LossyInterner}, which costs nothing per window.
    */
   public UsageWindow intern(UsageWindow window) {
     return usageWindows.intern(window);
   }
 
   /**
-   * The entitlement with one shared instance of its terms: a customer's boolean, numeric and enum
+   * The entitlement with a shared instance of its terms. A customer's boolean, numeric and enum
    * entitlements are mostly the same as thousands of other customers' (same feature, limit and
-   * flags), and so are the terms that a metered entitlement's usage counts against. An entitlement
-   * without usage is its terms, so it is shared whole; one with usage keeps its own usage and window
-   * and shares its terms. Held weakly: terms that no cached customer refers to go with a garbage
-   * collection, so per-customer limits or dates cannot grow this without bound.
+   * flags): an entitlement without usage is its terms, and every customer gets one instance of it,
+   * held weakly, so that per-customer limits or dates that no cached customer refers to any more go
+   * with a garbage collection. An entitlement with usage keeps its own usage and window and shares
+   * its terms while they recur ({@link LossyInterner}): a plan's metered limit repeats, but one
+   * raised by a customer's add-ons is often that customer's alone, and a complete interner's entry
+   * would then cost more than the terms it shares.
    */
   public Entitlement intern(Entitlement entitlement) {
-    return entitlement.withTerms(terms.intern(entitlement.terms()));
+    Entitlement.Terms shared = entitlement.hasUsage()
+        ? meteredTerms.intern(entitlement.terms()) : terms.intern(entitlement.terms());
+    return entitlement.withTerms(shared);
   }
 
   public int size() {
