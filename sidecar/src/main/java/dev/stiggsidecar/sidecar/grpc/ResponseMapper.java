@@ -202,17 +202,17 @@ final class ResponseMapper {
       if (entitlement.hasUsageLimit()) {
         metered.setUsageLimit(entitlement.usageLimit());
       }
-      entitlement.usageWindow().ifPresent(usage -> {
+      entitlement.usageWindow().ifPresent(window -> {
         metered.setCurrentUsage(entitlement.currentUsage());
-        usage.resetPeriod().ifPresent(period -> metered.setResetPeriod(resetPeriod(period)));
-        if (usage.periodAnchor() != Entitlement.NO_DATE) {
-          metered.setUsagePeriodAnchor(timestamp(usage.periodAnchor()));
+        window.resetPeriod().ifPresent(period -> metered.setResetPeriod(resetPeriod(period)));
+        if (window.periodAnchor() != Entitlement.NO_DATE) {
+          metered.setUsagePeriodAnchor(timestamp(window.periodAnchor()));
         }
-        if (usage.periodStart() != Entitlement.NO_DATE) {
-          metered.setUsagePeriodStart(timestamp(usage.periodStart()));
+        if (window.periodStart() != Entitlement.NO_DATE) {
+          metered.setUsagePeriodStart(timestamp(window.periodStart()));
         }
-        if (usage.periodEnd() != Entitlement.NO_DATE) {
-          Timestamp end = timestamp(usage.periodEnd());
+        if (window.periodEnd() != Entitlement.NO_DATE) {
+          Timestamp end = timestamp(window.periodEnd());
           metered.setUsagePeriodEnd(end);
           setNextResetDate(metered, end);
         }
