@@ -111,6 +111,12 @@ public final class CachingEntitlementStore implements EntitlementStore {
     if (inBackoff(key)) {
       return CompletableFuture.completedFuture(lastKnown(key, "upstream_error"));
     }
+    // A fetch may have stored the entry since the caller's miss: a fetch leaves the in-flight map
+    // only after storing, so a caller finds either the entry here or the fetch to join below.
+    Optional<CustomerEntitlements> stored = cache.get(key).filter(entry -> !entry.anyExpired(clock.millis()));
+    if (stored.isPresent()) {
+      return CompletableFuture.completedFuture(Lookup.of(stored.get()));
+    }
     return start(key, false, loads).future.handle((entry, error) ->
         error == null ? Lookup.of(entry) : lastKnown(key, cause(error)));
   }
@@ -199,7 +205,9 @@ public final class CachingEntitlementStore implements EntitlementStore {
       return existing;
     }
     upstream.fetchEntitlements(key, viaGraphql).whenComplete((entry, error) -> {
-      inFlight.remove(key, load);
+      // Stored (or the failure noted) before leaving the in-flight map: a miss that comes in
+      // meanwhile joins this fetch, and one that comes after finds the entry (or the back-off),
+      // rather than fetching again.
       if (error == null) {
         failedAtNanos.remove(key);
         if (!load.superseded) {
@@ -208,9 +216,11 @@ public final class CachingEntitlementStore implements EntitlementStore {
           }
           cache.put(key, entry);
         }
+        inFlight.remove(key, load);
         load.future.complete(entry);
       } else {
         failedAtNanos.put(key, nanoTime.getAsLong());
+        inFlight.remove(key, load);
         failures.warn("cannot fetch entitlements of " + key + " from Stigg: " + UpstreamException.of(error).getMessage()
             + "; answering from cache or fallbacks");
         load.future.completeExceptionally(error);

@@ -165,13 +165,17 @@ public final class RealtimeFeed implements AutoCloseable {
     }
   }
 
+  /**
+   * The connection is up: subscribes, lets the handler act on it, and only then reports
+   * {@link State#CONNECTED}, so that whoever reads the state (readiness) never sees a connection
+   * that the handler has not yet acted on (for the sidecar: fetches in flight superseded).
+   */
   private void acknowledged(int current) {
     synchronized (lock) {
       if (current != generation.get()) {
         return;
       }
       attempt = 0;
-      state = State.CONNECTED;
       if (keyRefused) {
         keyRefused = false;
         log.info("Stigg accepts the API key on the real-time stream again");
@@ -188,6 +192,12 @@ public final class RealtimeFeed implements AutoCloseable {
       send(current, subscribe.toString());
     }
     updates.connected();
+    synchronized (lock) {
+      if (current != generation.get()) {
+        return;
+      }
+      state = State.CONNECTED;
+    }
     log.info("real-time updates connected ({})", url);
   }
 
