@@ -87,10 +87,10 @@ public final class CachingEntitlementStore implements EntitlementStore {
 
   @Override
   public Optional<CustomerEntitlements> cached(EntityKey key) {
-    Optional<CustomerEntitlements> entry = cache.get(key);
-    if (entry.isEmpty() || entry.get().anyExpired(clock.millis())) {
+    Optional<CustomerEntitlements> entry = unexpired(key);
+    if (entry.isEmpty()) {
       metrics.cacheMiss();
-      return Optional.empty();
+      return entry;
     }
     if (realtimeConnected) {
       if (predatesConnection(entry.get())) {
@@ -113,7 +113,7 @@ public final class CachingEntitlementStore implements EntitlementStore {
     }
     // A fetch may have stored the entry since the caller's miss: a fetch leaves the in-flight map
     // only after storing, so a caller finds either the entry here or the fetch to join below.
-    Optional<CustomerEntitlements> stored = cache.get(key).filter(entry -> !entry.anyExpired(clock.millis()));
+    Optional<CustomerEntitlements> stored = unexpired(key);
     if (stored.isPresent()) {
       return CompletableFuture.completedFuture(Lookup.of(stored.get()));
     }
@@ -179,6 +179,12 @@ public final class CachingEntitlementStore implements EntitlementStore {
       realtimeConnected = false;
       revalidation.stop();
     }
+  }
+
+  /** The cached entry, unless an entitlement of it has passed its {@code validUntil} (a miss). */
+  private Optional<CustomerEntitlements> unexpired(EntityKey key) {
+    Optional<CustomerEntitlements> entry = cache.get(key);
+    return entry.isPresent() && entry.get().anyExpired(clock.millis()) ? Optional.empty() : entry;
   }
 
   private boolean predatesConnection(EntityKey key) {
